@@ -1,0 +1,160 @@
+import Database from 'better-sqlite3';
+import { ConcurrencyError } from '../../event-store.errors.js';
+import type {
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  GlobalPosition,
+  ReadAllOptions,
+  ReadAllResult,
+  RecordedEvent,
+  SubscribeToAllOptions,
+  SubscriptionMessage,
+} from '../../event-store.port.js';
+import { sequencePosition } from '../../global-position.js';
+import { appendOutcome } from '../append-rules.js';
+import { LogNotifier } from '../log-notifier.js';
+import { pollingSubscription } from '../polling-subscription.js';
+
+const SCHEMA = `
+  create table if not exists events (
+    position    integer primary key autoincrement,
+    event_id    text    not null unique,
+    stream_name text    not null,
+    revision    integer not null,
+    type        text    not null,
+    data        text    not null,
+    metadata    text    not null,
+    recorded_at text    not null,
+    unique (stream_name, revision)
+  );
+`;
+
+interface EventRow {
+  position: bigint;
+  event_id: string;
+  stream_name: string;
+  revision: bigint;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+/**
+ * The embedded default: one SQLite file in WAL mode. Appends run in an IMMEDIATE transaction, so
+ * the revision check and the insert cannot interleave with another writer, even in another process.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly notifier = new LogNotifier();
+  private readonly statements;
+
+  constructor(filename: string) {
+    this.db = new Database(filename);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: an acknowledged append survives a power cut, not just a process crash.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.statements = {
+      stream: this.db.prepare('select * from events where stream_name = ? order by revision').safeIntegers(),
+      insert: this.db.prepare(
+        `insert into events (event_id, stream_name, revision, type, data, metadata, recorded_at)
+         values (@id, @streamName, @revision, @type, @data, @metadata, @recordedAt)`,
+      ),
+      head: this.db.prepare('select max(position) as position from events').safeIntegers(),
+    };
+  }
+
+  async readStream(streamName: string): Promise<RecordedEvent[]> {
+    return (this.statements.stream.all(streamName) as EventRow[]).map(toRecordedEvent);
+  }
+
+  async appendToStream(
+    streamName: string,
+    events: readonly EventToAppend[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    const result = this.db
+      .transaction(() => {
+        const stream = (this.statements.stream.all(streamName) as EventRow[]).map(toRecordedEvent);
+        const outcome = appendOutcome(streamName, stream, events, expectedRevision);
+        if (outcome.kind === 'conflict') throw new ConcurrencyError(streamName, outcome.expected, outcome.actual);
+        if (outcome.kind === 'already-appended') return outcome.result;
+        const recordedAt = new Date().toISOString();
+        let last: Database.RunResult | undefined;
+        events.forEach((event, index) => {
+          last = this.statements.insert.run({
+            id: event.id,
+            streamName,
+            revision: stream.length + index,
+            type: event.type,
+            data: JSON.stringify(event.data),
+            metadata: JSON.stringify(event.metadata),
+            recordedAt,
+          });
+        });
+        return {
+          nextExpectedRevision: BigInt(stream.length + events.length - 1),
+          position: sequencePosition(BigInt(last!.lastInsertRowid)),
+        };
+      })
+      .immediate();
+    this.notifier.notify();
+    return result;
+  }
+
+  async readAll({ after, maxCount, filter }: ReadAllOptions): Promise<ReadAllResult> {
+    const prefixes = filter.streamNamePrefixes.map((prefix) => `${escapeLike(prefix)}%`);
+    const matching = prefixes.map(() => `stream_name like ? escape '\\'`).join(' or ') || 'false';
+    const page = this.db
+      .prepare(`select * from events where position > ? and (${matching}) order by position limit ?`)
+      .safeIntegers();
+    return this.db.transaction(() => {
+      const rows = page.all(after?.commit ?? 0n, ...prefixes, maxCount) as EventRow[];
+      const events = rows.map(toRecordedEvent);
+      const isEnd = events.length < maxCount;
+      const head = (this.statements.head.get() as { position: bigint | null }).position;
+      const scannedTo = isEnd ? (head === null ? undefined : sequencePosition(head)) : events.at(-1)!.position;
+      return { events, isEnd, scannedTo };
+    })();
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions): AsyncIterable<SubscriptionMessage> {
+    return pollingSubscription(this, this.notifier, options);
+  }
+
+  async headPosition(): Promise<GlobalPosition | undefined> {
+    const head = (this.statements.head.get() as { position: bigint | null }).position;
+    return head === null ? undefined : sequencePosition(head);
+  }
+
+  async isHealthy(): Promise<boolean> {
+    try {
+      this.db.prepare('select 1').get();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.notifier.close();
+    if (this.db.open) this.db.close();
+  }
+}
+
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+const toRecordedEvent = (row: EventRow): RecordedEvent => ({
+  id: row.event_id,
+  type: row.type,
+  streamName: row.stream_name,
+  revision: BigInt(row.revision),
+  position: sequencePosition(BigInt(row.position)),
+  data: JSON.parse(row.data),
+  metadata: JSON.parse(row.metadata),
+  recordedAt: new Date(row.recorded_at),
+});

@@ -1,0 +1,5 @@
+export * from './event-store.port.js';
+export * from './event-store.errors.js';
+export * from './global-position.js';
+export { InMemoryEventStore } from './adapters/in-memory/in-memory.event-store.js';
+export { SqliteEventStore } from './adapters/sqlite/sqlite.event-store.js';
