@@ -1,0 +1,61 @@
+import type { Caller } from './caller.js';
+
+/** Policy values that come from configuration; on the command so `decide` stays pure. */
+export interface KeyLimits {
+  maxKeysPerUser: number;
+  maxLifetimeDays: number;
+}
+
+export interface CreateKey {
+  type: 'CreateKey';
+  caller: Caller;
+  keyId: string;
+  ownerId: string;
+  ownerFirstName: string;
+  ownerLastName: string;
+  name: string;
+  description: string;
+  expiresAt: Date;
+  secretHash: string;
+  /** Keys the owner holds now (deleted ones excluded), read by the handler. */
+  ownerKeyCount: number;
+  limits: KeyLimits;
+  now: Date;
+}
+
+export interface EditKey {
+  type: 'EditKey';
+  caller: Caller;
+  keyId: string;
+  name?: string;
+  description?: string;
+  /** Undefined keeps the current expiry (Palette's zero time means "not provided"). */
+  expiresAt?: Date;
+  /** A client may send the owner back; anything but the current owner is a reassignment. */
+  ownerId?: string;
+  limits: KeyLimits;
+  now: Date;
+}
+
+export interface RevokeKey {
+  type: 'RevokeKey';
+  caller: Caller;
+  keyId: string;
+  now: Date;
+}
+
+export interface ReactivateKey {
+  type: 'ReactivateKey';
+  caller: Caller;
+  keyId: string;
+  now: Date;
+}
+
+export interface DeleteKey {
+  type: 'DeleteKey';
+  caller: Caller;
+  keyId: string;
+  now: Date;
+}
+
+export type ApiKeyCommand = CreateKey | EditKey | RevokeKey | ReactivateKey | DeleteKey;

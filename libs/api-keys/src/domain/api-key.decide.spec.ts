@@ -1,0 +1,202 @@
+import { describe, it } from 'vitest';
+import { DeciderSpecification } from '@keystream/testing';
+import type { ApiKeyCommand, KeyLimits } from './api-key.commands.js';
+import { decide } from './api-key.decide.js';
+import type { ApiKeyEvent, KeyCreated } from './api-key.events.js';
+import { evolve, initialState } from './api-key.state.js';
+import type { Caller } from './caller.js';
+
+const given = DeciderSpecification.for<ApiKeyCommand, ApiKeyEvent, ReturnType<typeof initialState>>({
+  decide,
+  evolve,
+  initialState,
+});
+
+const now = new Date('2026-11-22T10:00:00.000Z');
+const inDays = (days: number) => new Date(now.getTime() + days * 86_400_000);
+const limits: KeyLimits = { maxKeysPerUser: 20, maxLifetimeDays: 365 };
+const alice: Caller = { kind: 'user', tenantId: 't1', userId: 'alice', isTenantAdmin: false, via: 'jwt' };
+const bob: Caller = { kind: 'user', tenantId: 't1', userId: 'bob', isTenantAdmin: false, via: 'jwt' };
+const admin: Caller = { kind: 'user', tenantId: 't1', userId: 'root', isTenantAdmin: true, via: 'jwt' };
+const otherTenantAdmin: Caller = { kind: 'user', tenantId: 't2', userId: 'root', isTenantAdmin: true, via: 'jwt' };
+const system: Caller = { kind: 'system', tenantId: 't1' };
+
+const create = (overrides: Partial<Extract<ApiKeyCommand, { type: 'CreateKey' }>> = {}): ApiKeyCommand => ({
+  type: 'CreateKey',
+  caller: alice,
+  keyId: 'k1',
+  ownerId: 'alice',
+  ownerFirstName: 'Alice',
+  ownerLastName: 'Liddell',
+  name: 'ci',
+  description: 'for CI',
+  expiresAt: inDays(30),
+  secretHash: 'scrypt$hash',
+  ownerKeyCount: 0,
+  limits,
+  now,
+  ...overrides,
+});
+
+const created = (data: Partial<KeyCreated['data']> = {}): KeyCreated => ({
+  type: 'KeyCreated',
+  data: {
+    tenantId: 't1',
+    keyId: 'k1',
+    ownerId: 'alice',
+    ownerFirstName: 'Alice',
+    ownerLastName: 'Liddell',
+    name: 'ci',
+    description: 'for CI',
+    scope: 'user',
+    expiresAt: inDays(30).toISOString(),
+    secretHash: 'scrypt$hash',
+    createdAt: now.toISOString(),
+    ...data,
+  },
+});
+
+const ids = { tenantId: 't1', keyId: 'k1', ownerId: 'alice' };
+const revoked: ApiKeyEvent = { type: 'KeyRevoked', data: { ...ids, revokedAt: now.toISOString() } };
+const deleted: ApiKeyEvent = { type: 'KeyDeleted', data: { ...ids, deletedAt: now.toISOString() } };
+const cmd = <T extends ApiKeyCommand['type']>(type: T, caller: Caller, extra: object = {}) =>
+  ({ type, caller, keyId: 'k1', now, limits, ...extra }) as unknown as ApiKeyCommand;
+
+describe('CreateKey', () => {
+  it('creates a user-scoped key for a plain user', () => given().when(create()).then([created()]));
+
+  it('gives a tenant admin creating for themselves a tenant-scoped key', () =>
+    given()
+      .when(create({ caller: admin, ownerId: 'root' }))
+      .then([created({ ownerId: 'root', scope: 'tenant' })]));
+
+  it('lets a tenant admin create for another user, without admin rights on the key', () =>
+    given().when(create({ caller: admin })).then([created()]));
+
+  it('records a system bootstrap as a tenant-scoped key', () =>
+    given().when(create({ caller: system })).then([created({ scope: 'tenant' })]));
+
+  it('forbids a plain user to create a key for someone else', () =>
+    given().when(create({ caller: bob })).thenThrows('Forbidden'));
+
+  it('refuses an expiry in the past or now', () => {
+    given().when(create({ expiresAt: now })).thenThrows('InvalidRequest');
+    given().when(create({ expiresAt: inDays(-1) })).thenThrows('InvalidRequest');
+  });
+
+  it('refuses an expiry beyond the maximum lifetime, and accepts exactly the maximum', () => {
+    given().when(create({ expiresAt: inDays(366) })).thenThrows('InvalidRequest', (e) => {
+      if (!e.message.includes('365')) throw new Error(`message should name the limit: ${e.message}`);
+    });
+    given().when(create({ expiresAt: inDays(365) })).then([created({ expiresAt: inDays(365).toISOString() })]);
+  });
+
+  it('refuses a 21st key and allows the 20th', () => {
+    given().when(create({ ownerKeyCount: 20 })).thenThrows('ApiKeyLimitReached');
+    given().when(create({ ownerKeyCount: 19 })).then([created()]);
+  });
+
+  it('refuses to create over an existing key id', () => given([created()]).when(create()).thenThrows('ConcurrencyConflict'));
+});
+
+describe('EditKey', () => {
+  it('records only the fields that change, with before and after', () =>
+    given([created()])
+      .when(cmd('EditKey', alice, { name: 'deploy', description: 'for CI' }))
+      .then([
+        {
+          type: 'KeyEdited',
+          data: { ...ids, changes: { name: { before: 'ci', after: 'deploy' } }, editedAt: now.toISOString() },
+        },
+      ]));
+
+  it('changes the expiry within the limits', () =>
+    given([created()])
+      .when(cmd('EditKey', alice, { expiresAt: inDays(60) }))
+      .then([
+        {
+          type: 'KeyEdited',
+          data: {
+            ...ids,
+            changes: { expiresAt: { before: inDays(30).toISOString(), after: inDays(60).toISOString() } },
+            editedAt: now.toISOString(),
+          },
+        },
+      ]));
+
+  it('refuses a past or too distant expiry', () => {
+    given([created()]).when(cmd('EditKey', alice, { expiresAt: inDays(-2) })).thenThrows('InvalidRequest');
+    given([created()]).when(cmd('EditKey', alice, { expiresAt: inDays(400) })).thenThrows('InvalidRequest');
+  });
+
+  it('does nothing when nothing changes', () =>
+    given([created()]).when(cmd('EditKey', alice, { name: 'ci', expiresAt: inDays(30) })).thenNothingHappened());
+
+  it('lets a tenant admin edit any key of the tenant', () =>
+    given([created()]).when(cmd('EditKey', admin, { description: 'x' })).then([
+      {
+        type: 'KeyEdited',
+        data: { ...ids, changes: { description: { before: 'for CI', after: 'x' } }, editedAt: now.toISOString() },
+      },
+    ]));
+
+  it('hides the key from another plain user and from another tenant', () => {
+    given([created()]).when(cmd('EditKey', bob, { name: 'x' })).thenThrows('ResourceNotFound');
+    given([created()]).when(cmd('EditKey', otherTenantAdmin, { name: 'x' })).thenThrows('ResourceNotFound');
+  });
+
+  it('never reassigns a key to another user, not even for an admin', () => {
+    given([created()]).when(cmd('EditKey', admin, { ownerId: 'bob' })).thenThrows('ApiKeyOwnerImmutable');
+    given([created()]).when(cmd('EditKey', alice, { ownerId: 'alice', name: 'x' })).then([
+      { type: 'KeyEdited', data: { ...ids, changes: { name: { before: 'ci', after: 'x' } }, editedAt: now.toISOString() } },
+    ]);
+  });
+
+  it('cannot edit a key that does not exist or was deleted', () => {
+    given().when(cmd('EditKey', alice, { name: 'x' })).thenThrows('ResourceNotFound');
+    given([created(), deleted]).when(cmd('EditKey', alice, { name: 'x' })).thenThrows('ResourceNotFound');
+  });
+
+  it('edits a revoked key', () =>
+    given([created(), revoked]).when(cmd('EditKey', alice, { name: 'x' })).then([
+      { type: 'KeyEdited', data: { ...ids, changes: { name: { before: 'ci', after: 'x' } }, editedAt: now.toISOString() } },
+    ]));
+});
+
+describe('RevokeKey', () => {
+  it('revokes an active key', () => given([created()]).when(cmd('RevokeKey', alice)).then([revoked]));
+  it('is a no-op on a revoked key', () => given([created(), revoked]).when(cmd('RevokeKey', alice)).thenNothingHappened());
+  it('lets an admin revoke any key of the tenant', () => given([created()]).when(cmd('RevokeKey', admin)).then([revoked]));
+  it('hides the key from others', () => {
+    given([created()]).when(cmd('RevokeKey', bob)).thenThrows('ResourceNotFound');
+    given([created()]).when(cmd('RevokeKey', otherTenantAdmin)).thenThrows('ResourceNotFound');
+  });
+  it('is not found once deleted', () => given([created(), deleted]).when(cmd('RevokeKey', alice)).thenThrows('ResourceNotFound'));
+});
+
+describe('ReactivateKey', () => {
+  const reactivated: ApiKeyEvent = { type: 'KeyReactivated', data: { ...ids, reactivatedAt: now.toISOString() } };
+  it('re-activates a revoked key', () => given([created(), revoked]).when(cmd('ReactivateKey', alice)).then([reactivated]));
+  it('is a no-op on an active key', () => given([created()]).when(cmd('ReactivateKey', alice)).thenNothingHappened());
+  it('refuses once the expiry has passed', () =>
+    given([created({ expiresAt: inDays(-1).toISOString() }), revoked])
+      .when(cmd('ReactivateKey', alice))
+      .thenThrows('ApiKeyExpired'));
+  it('hides the key from others', () =>
+    given([created(), revoked]).when(cmd('ReactivateKey', bob)).thenThrows('ResourceNotFound'));
+  it('is not found once deleted', () =>
+    given([created(), revoked, deleted]).when(cmd('ReactivateKey', alice)).thenThrows('ResourceNotFound'));
+});
+
+describe('DeleteKey', () => {
+  it('deletes an own key, active or revoked', () => {
+    given([created()]).when(cmd('DeleteKey', alice)).then([deleted]);
+    given([created(), revoked]).when(cmd('DeleteKey', alice)).then([deleted]);
+  });
+  it('lets an admin delete any key of the tenant', () => given([created()]).when(cmd('DeleteKey', admin)).then([deleted]));
+  it('hides the key from others', () => {
+    given([created()]).when(cmd('DeleteKey', bob)).thenThrows('ResourceNotFound');
+    given([created()]).when(cmd('DeleteKey', otherTenantAdmin)).thenThrows('ResourceNotFound');
+  });
+  it('is not found the second time', () => given([created(), deleted]).when(cmd('DeleteKey', alice)).thenThrows('ResourceNotFound'));
+});

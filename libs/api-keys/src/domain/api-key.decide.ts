@@ -1,0 +1,106 @@
+import type { ApiKeyCommand, CreateKey, EditKey } from './api-key.commands.js';
+import type { ApiKeyEvent, KeyChanges } from './api-key.events.js';
+import {
+  ForbiddenError,
+  InvalidRequestError,
+  KeyAlreadyExistsError,
+  KeyExpiredError,
+  KeyLimitReachedError,
+  KeyNotFoundError,
+  OwnerImmutableError,
+} from './api-key.errors.js';
+import type { ApiKeyState } from './api-key.state.js';
+import { type Caller, isTenantAdmin } from './caller.js';
+import { checkExpiry, hasExpired } from './expiry.js';
+
+type ExistingKey = Exclude<ApiKeyState, { status: 'absent' | 'deleted' }>;
+
+export const decide = (command: ApiKeyCommand, state: ApiKeyState): ApiKeyEvent[] => {
+  switch (command.type) {
+    case 'CreateKey':
+      return createKey(command, state);
+    case 'EditKey':
+      return editKey(command, visibleKey(command.caller, command.keyId, state));
+    case 'RevokeKey': {
+      const key = visibleKey(command.caller, command.keyId, state);
+      if (key.status === 'revoked') return [];
+      return [{ type: 'KeyRevoked', data: { ...ids(key), revokedAt: command.now.toISOString() } }];
+    }
+    case 'ReactivateKey': {
+      const key = visibleKey(command.caller, command.keyId, state);
+      if (key.status === 'active') return [];
+      if (hasExpired(key.expiresAt, command.now)) throw new KeyExpiredError();
+      return [{ type: 'KeyReactivated', data: { ...ids(key), reactivatedAt: command.now.toISOString() } }];
+    }
+    case 'DeleteKey': {
+      const key = visibleKey(command.caller, command.keyId, state);
+      return [{ type: 'KeyDeleted', data: { ...ids(key), deletedAt: command.now.toISOString() } }];
+    }
+    default: {
+      const unknown: never = command;
+      throw new Error(`Unknown command ${(unknown as { type: string }).type}`);
+    }
+  }
+};
+
+const createKey = (command: CreateKey, state: ApiKeyState): ApiKeyEvent[] => {
+  const { caller, ownerId, limits, now } = command;
+  if (caller.kind === 'user' && ownerId !== caller.userId && !caller.isTenantAdmin) {
+    throw new ForbiddenError('Only a tenant admin can create API keys for another user');
+  }
+  if (state.status !== 'absent') throw new KeyAlreadyExistsError(command.keyId);
+  const invalidExpiry = checkExpiry(command.expiresAt, now, limits.maxLifetimeDays);
+  if (invalidExpiry) throw new InvalidRequestError([invalidExpiry]);
+  if (command.ownerKeyCount >= limits.maxKeysPerUser) throw new KeyLimitReachedError(limits.maxKeysPerUser);
+  // A key acts with its owner's roles; one made on someone else's behalf never carries admin rights.
+  const forSelfAsAdmin = caller.kind === 'system' || (caller.isTenantAdmin && ownerId === caller.userId);
+  return [
+    {
+      type: 'KeyCreated',
+      data: {
+        tenantId: caller.tenantId,
+        keyId: command.keyId,
+        ownerId,
+        ownerFirstName: command.ownerFirstName,
+        ownerLastName: command.ownerLastName,
+        name: command.name,
+        description: command.description,
+        scope: forSelfAsAdmin ? 'tenant' : 'user',
+        expiresAt: command.expiresAt.toISOString(),
+        secretHash: command.secretHash,
+        createdAt: now.toISOString(),
+      },
+    },
+  ];
+};
+
+const editKey = (command: EditKey, key: ExistingKey): ApiKeyEvent[] => {
+  if (command.ownerId !== undefined && command.ownerId !== key.ownerId) throw new OwnerImmutableError();
+  const changes: KeyChanges = {};
+  if (command.name !== undefined && command.name !== key.name) changes.name = { before: key.name, after: command.name };
+  if (command.description !== undefined && command.description !== key.description) {
+    changes.description = { before: key.description, after: command.description };
+  }
+  if (command.expiresAt !== undefined) {
+    const expiresAt = command.expiresAt.toISOString();
+    if (expiresAt !== key.expiresAt) {
+      const invalidExpiry = checkExpiry(command.expiresAt, command.now, command.limits.maxLifetimeDays);
+      if (invalidExpiry) throw new InvalidRequestError([invalidExpiry]);
+      changes.expiresAt = { before: key.expiresAt, after: expiresAt };
+    }
+  }
+  if (Object.keys(changes).length === 0) return [];
+  return [{ type: 'KeyEdited', data: { ...ids(key), changes, editedAt: command.now.toISOString() } }];
+};
+
+/** The key, if it exists in the caller's tenant, is not deleted, and is the caller's or the caller is an admin. */
+const visibleKey = (caller: Caller, keyId: string, state: ApiKeyState): ExistingKey => {
+  if (state.status === 'absent' || state.status === 'deleted') throw new KeyNotFoundError(keyId);
+  if (state.tenantId !== caller.tenantId) throw new KeyNotFoundError(keyId);
+  if (!isTenantAdmin(caller) && caller.kind === 'user' && state.ownerId !== caller.userId) {
+    throw new KeyNotFoundError(keyId);
+  }
+  return state;
+};
+
+const ids = (key: ExistingKey) => ({ tenantId: key.tenantId, keyId: key.keyId, ownerId: key.ownerId });

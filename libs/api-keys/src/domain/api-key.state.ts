@@ -1,0 +1,45 @@
+import type { ApiKeyEvent, KeyScope } from './api-key.events.js';
+
+export type ApiKeyState =
+  | { status: 'absent' }
+  | {
+      status: 'active' | 'revoked' | 'deleted';
+      tenantId: string;
+      keyId: string;
+      ownerId: string;
+      name: string;
+      description: string;
+      scope: KeyScope;
+      expiresAt: string;
+    };
+
+export const initialState = (): ApiKeyState => ({ status: 'absent' });
+
+export const evolve = (state: ApiKeyState, event: ApiKeyEvent): ApiKeyState => {
+  switch (event.type) {
+    case 'KeyCreated': {
+      const { tenantId, keyId, ownerId, name, description, scope, expiresAt } = event.data;
+      return { status: 'active', tenantId, keyId, ownerId, name, description, scope, expiresAt };
+    }
+    case 'KeyEdited': {
+      if (state.status === 'absent') return state;
+      const { name, description, expiresAt } = event.data.changes;
+      return {
+        ...state,
+        name: name?.after ?? state.name,
+        description: description?.after ?? state.description,
+        expiresAt: expiresAt?.after ?? state.expiresAt,
+      };
+    }
+    case 'KeyRevoked':
+      return state.status === 'absent' ? state : { ...state, status: 'revoked' };
+    case 'KeyReactivated':
+      return state.status === 'absent' ? state : { ...state, status: 'active' };
+    case 'KeyDeleted':
+      return state.status === 'absent' ? state : { ...state, status: 'deleted' };
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+};

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './app-config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 8080, DATA_DIR: './data', EVENT_STORE: 'sqlite', READ_MODEL: 'sqlite', MAX_KEY_LIFETIME_DAYS: 365, MAX_KEYS_PER_USER: 20, LOG_LEVEL: 'info' });
+  });
+
+  it('reads values from the environment', () => {
+    expect(loadConfig({ PORT: '9000', MAX_KEY_LIFETIME_DAYS: '90', RUN_PROCESSORS: 'false' })).toMatchObject({ PORT: 9000, MAX_KEY_LIFETIME_DAYS: 90, RUN_PROCESSORS: false });
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: .*"eighty"/);
+    expect(() => loadConfig({ MAX_KEY_LIFETIME_DAYS: '0' })).toThrow(/MAX_KEY_LIFETIME_DAYS/);
+    expect(() => loadConfig({ READ_MODEL: 'postgres' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+  });
+
+  it('never echoes a secret it refuses', () => {
+    expect(() => loadConfig({ AUTH_JWT_SECRET: 'short-secret' })).toThrow(/AUTH_JWT_SECRET/);
+    try {
+      loadConfig({ AUTH_JWT_SECRET: 'short-secret' });
+    } catch (error) {
+      expect(String(error)).not.toContain('short-secret');
+    }
+  });
+});

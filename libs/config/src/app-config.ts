@@ -1,0 +1,87 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
+const emptyAsUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+const toBool = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : value === 'true' ? true : value === 'false' ? false : value);
+
+/** Every setting comes from the environment; names and defaults are listed in README.md. */
+export class AppConfig {
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 8080;
+
+  @Transform(emptyAsUndefined) @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(emptyAsUndefined) @IsString()
+  DATA_DIR = './data';
+
+  @Transform(emptyAsUndefined) @IsIn(['sqlite', 'esdb'])
+  EVENT_STORE: 'sqlite' | 'esdb' = 'sqlite';
+
+  @ValidateIf((c: AppConfig) => c.EVENT_STORE === 'esdb') @IsString() @MinLength(1)
+  ESDB_CONNECTION_STRING?: string;
+
+  @Transform(emptyAsUndefined) @IsIn(['sqlite', 'postgres'])
+  READ_MODEL: 'sqlite' | 'postgres' = 'sqlite';
+
+  @ValidateIf((c: AppConfig) => c.READ_MODEL === 'postgres') @IsString() @MinLength(1)
+  DATABASE_URL?: string;
+
+  /** HS256 secret for identity-provider tokens; at least 32 characters. */
+  @Transform(emptyAsUndefined) @IsOptional() @IsString() @MinLength(32)
+  AUTH_JWT_SECRET?: string;
+
+  @Transform(emptyAsUndefined) @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  AUTH_JWKS_URL?: string;
+
+  @Transform(emptyAsUndefined) @IsOptional() @IsString()
+  AUTH_JWT_ISSUER?: string;
+
+  @Transform(emptyAsUndefined) @IsOptional() @IsString()
+  AUTH_JWT_AUDIENCE?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  MAX_KEY_LIFETIME_DAYS = 365;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  MAX_KEYS_PER_USER = 20;
+
+  @Transform(emptyAsUndefined) @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** How long a command waits for the views to reflect it before answering anyway. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  CONSISTENCY_TIMEOUT_MS = 5000;
+
+  /** Whether this instance runs the projections (the worker app always does). */
+  @Transform(toBool) @IsIn([true, false])
+  RUN_PROCESSORS = true;
+
+  /** How long a successful scrypt verification is remembered, so warm requests skip hashing. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  KEY_CACHE_TTL_SECONDS = 60;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and checks the environment; the error names each bad variable and never echoes secrets. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
+  const known = Object.keys(new AppConfig()).concat(['ESDB_CONNECTION_STRING', 'DATABASE_URL', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE']);
+  const present = Object.fromEntries(known.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+  const config = plainToInstance(AppConfig, present, { exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const lines = errors.map((error) => {
+      const secret = /SECRET|URL|CONNECTION/.test(error.property);
+      const got = secret ? '' : ` (got ${JSON.stringify(env[error.property] ?? '')})`;
+      return `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}${got}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return config;
+};
