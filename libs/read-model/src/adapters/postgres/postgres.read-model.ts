@@ -1,0 +1,42 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { ReadModel } from '../../read-model.port.js';
+import { KyselyReadModel } from '../kysely/kysely.read-model.js';
+import { migrateToLatest } from '../kysely/read-model.migrations.js';
+import type { ReadModelDatabase } from '../kysely/read-model.schema.js';
+
+export interface PostgresReadModelOptions {
+  /** e.g. `postgres://postgres@127.0.0.1:5432/keystream`: 127.0.0.1, as `localhost` may resolve to ::1 first. */
+  connectionString: string;
+  /** All tables, the migration bookkeeping included, live in this schema; created if missing. */
+  schema?: string;
+  poolSize?: number;
+}
+
+/**
+ * The production read model. BIGINT (revision) and count(*) come back from `pg` as strings; the row
+ * mapping turns them into numbers rather than changing `pg`'s global type parsers for the process.
+ * Migrates on open.
+ */
+export async function openPostgresReadModel(options: PostgresReadModelOptions): Promise<ReadModel> {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    // An unreachable server fails the open instead of hanging it.
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle client dropped by the server must not crash the process: the pool discards it, the next
+  // query connects afresh, and isHealthy() reports the outage meanwhile.
+  pool.on('error', () => undefined);
+  const root = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const db = options.schema === undefined ? root : root.withSchema(options.schema);
+  try {
+    // Connect before migrating, so an unreachable server reports itself as that, not as a failed migration.
+    await sql`select 1`.execute(root);
+    await migrateToLatest(db, options.schema);
+  } catch (error) {
+    await root.destroy();
+    throw error;
+  }
+  return new KyselyReadModel(db);
+}

@@ -1,0 +1,28 @@
+import Database from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import type { ReadModel } from '../../read-model.port.js';
+import { KyselyReadModel } from '../kysely/kysely.read-model.js';
+import { migrateToLatest } from '../kysely/read-model.migrations.js';
+import type { ReadModelDatabase } from '../kysely/read-model.schema.js';
+import { BUSY_TIMEOUT_MS, WriteLockingSqliteDialect } from './write-locking-sqlite.dialect.js';
+
+/**
+ * The embedded read model: one SQLite file, which the API and the worker processes may both open.
+ * Migrates on open.
+ */
+export async function openSqliteReadModel(filename: string): Promise<ReadModel> {
+  const database = new Database(filename);
+  // busy_timeout first: switching a new file to WAL needs a lock another process may hold.
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  database.pragma('journal_mode = WAL');
+  // FULL: a committed projection batch and its checkpoint survive a power cut, not just a crash.
+  database.pragma('synchronous = FULL');
+  const db = new Kysely<ReadModelDatabase>({ dialect: new WriteLockingSqliteDialect({ database }) });
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return new KyselyReadModel(db);
+}
