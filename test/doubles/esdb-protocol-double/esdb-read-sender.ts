@@ -1,0 +1,45 @@
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import type streamsPb from '@eventstore/db-client/generated/streams_pb.js';
+
+type ReadResp = InstanceType<typeof streamsPb.ReadResp>;
+type ReadCall = ServerWritableStream<InstanceType<typeof streamsPb.ReadReq>, ReadResp>;
+
+/** Writes with backpressure and knows when the client has gone (cancelled, or the server stopped). */
+export class Sender {
+  closed = false;
+  private readonly closeListeners: (() => void)[] = [];
+
+  constructor(private readonly call: ReadCall) {
+    const close = () => {
+      if (this.closed) return;
+      this.closed = true;
+      for (const listener of this.closeListeners) listener();
+    };
+    call.on('cancelled', close);
+    call.on('close', close);
+    call.on('error', close);
+  }
+
+  onClose(listener: () => void): void {
+    if (this.closed) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  /** False when the client is gone and the caller should stop. */
+  async send(message: ReadResp): Promise<boolean> {
+    if (this.closed) return false;
+    if (!this.call.write(message)) {
+      await new Promise<void>((resolve) => {
+        this.call.once('drain', resolve);
+        this.onClose(resolve);
+      });
+    }
+    return !this.closed;
+  }
+
+  finish(last?: ReadResp): void {
+    if (this.closed) return;
+    if (last) this.call.write(last);
+    this.call.end();
+  }
+}
