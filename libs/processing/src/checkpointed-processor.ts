@@ -1,0 +1,157 @@
+import { EventEmitter } from 'node:events';
+import { ExponentialBackoff, type IBackoff } from 'cockatiel';
+import { setTimeout as sleepTimer } from 'node:timers/promises';
+import { type AllFilter, type EventStore, type GlobalPosition, type RecordedEvent, formatPosition, parsePosition } from '@keystream/event-store';
+import type { ReadModel } from '@keystream/read-model';
+import { batchMessages } from './batch-messages.js';
+import type { Projection } from './projection.js';
+
+export interface ProcessorLogger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface ProcessorStatus {
+  name: string;
+  state: 'starting' | 'catching-up' | 'live' | 'retrying' | 'stopped';
+  position?: string;
+  lastError?: string;
+  failures: number;
+}
+
+export interface ProcessorOptions {
+  batchSize?: number;
+  maxWaitMs?: number;
+  /** Longest pause between retries after an infrastructure failure. */
+  maxBackoffMs?: number;
+}
+
+/** Another instance moved the checkpoint first: re-read it and resume from there. */
+export class CheckpointMovedError extends Error {}
+
+/**
+ * What a processor does with each batch. It must move the checkpoint from `expected` to `next`
+ * (compare-and-set, throwing CheckpointMovedError when that fails) only once the batch's effects
+ * are durable: in the same transaction for a projection, after the broker's ack for the relay.
+ */
+export interface BatchConsumer {
+  readonly name: string;
+  readonly filter: AllFilter;
+  consume(events: readonly RecordedEvent[], checkpoint: { expected: string | undefined; next: string }): Promise<void>;
+  /** The stored checkpoint to resume after. */
+  loadCheckpoint(): Promise<string | undefined>;
+}
+
+/** A projection as a consumer: its writes and its checkpoint commit in one read-model transaction. */
+export const projectionConsumer = (readModel: ReadModel, projection: Projection): BatchConsumer => ({
+  name: projection.name,
+  filter: projection.filter,
+  loadCheckpoint: () => readModel.getCheckpoint(projection.name),
+  consume: (events, { expected, next }) =>
+    readModel.transaction(async (tx) => {
+      // Checkpoint first: the write lock is taken before any read, and a lost race costs nothing.
+      if (!(await tx.compareAndSetCheckpoint(projection.name, expected, next))) throw new CheckpointMovedError();
+      for (const event of events) await projection.apply(tx, event);
+    }),
+});
+
+/**
+ * Feeds one consumer from the log, in order, from its stored checkpoint. For a projection each batch
+ * is applied in one transaction with the checkpoint's compare-and-set, so a crash anywhere re-applies
+ * at most an uncommitted batch and two instances never both commit the same batch. Failures never
+ * escape: the processor retries with exponential back-off, forever, without moving its checkpoint.
+ */
+export class CheckpointedProcessor {
+  private readonly events = new EventEmitter();
+  private controller?: AbortController;
+  private running?: Promise<void>;
+  private current: ProcessorStatus;
+
+  constructor(
+    private readonly eventStore: EventStore,
+    readonly consumer: BatchConsumer,
+    private readonly logger: ProcessorLogger,
+    private readonly options: ProcessorOptions = {},
+  ) {
+    this.current = { name: consumer.name, state: 'stopped', failures: 0 };
+  }
+
+  status(): ProcessorStatus {
+    return { ...this.current };
+  }
+
+  /** Called with each position the checkpoint moves to, after the commit. */
+  onAdvance(listener: (position: GlobalPosition) => void): () => void {
+    this.events.on('advance', listener);
+    return () => this.events.off('advance', listener);
+  }
+
+  start(): void {
+    if (this.running) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.current = { ...this.current, state: 'starting' };
+    this.running = this.runForever(controller.signal).finally(() => {
+      this.current = { ...this.current, state: 'stopped' };
+      this.running = undefined;
+    });
+  }
+
+  private async runForever(signal: AbortSignal): Promise<void> {
+    const backoff = new ExponentialBackoff({ initialDelay: 100, maxDelay: this.options.maxBackoffMs ?? 10_000 });
+    let delay: IBackoff<unknown> | undefined;
+    let progressed = false;
+    const unsubscribe = this.onAdvance(() => (progressed = true));
+    try {
+      while (!signal.aborted) {
+        try {
+          await this.runOnce(signal);
+        } catch (error) {
+          if (signal.aborted) break;
+          if (progressed) delay = undefined;
+          progressed = false;
+          delay = delay ? delay.next(undefined) : backoff.next();
+          if (!(error instanceof CheckpointMovedError)) {
+            this.current = { ...this.current, state: 'retrying', lastError: String(error), failures: this.current.failures + 1 };
+            this.logger.warn({ processor: this.consumer.name, err: error, retryInMs: delay.duration }, 'processor failed; retrying');
+          }
+          await sleep(delay.duration, signal);
+        }
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.controller?.abort();
+    await this.running;
+  }
+
+  /** Runs until the signal aborts; any throw goes back to the retry policy. */
+  private async runOnce(signal: AbortSignal): Promise<void> {
+    let checkpoint = await this.consumer.loadCheckpoint();
+    this.current = { ...this.current, position: checkpoint, state: 'catching-up' };
+    const messages = this.eventStore.subscribeToAll({
+      after: checkpoint === undefined ? undefined : parsePosition(checkpoint),
+      filter: this.consumer.filter,
+      signal,
+    });
+    const batches = batchMessages(messages, {
+      maxSize: this.options.batchSize ?? 500,
+      maxWaitMs: this.options.maxWaitMs ?? 5,
+    });
+    for await (const batch of batches) {
+      const next = formatPosition(batch.position);
+      await this.consumer.consume(batch.events, { expected: checkpoint, next });
+      checkpoint = next;
+      this.current = { ...this.current, position: next, state: batch.caughtUp ? 'live' : 'catching-up', lastError: undefined };
+      this.events.emit('advance', batch.position);
+    }
+    if (!signal.aborted) throw new Error('subscription ended unexpectedly');
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  sleepTimer(ms, undefined, { signal }).catch(() => undefined);
