@@ -1,1 +1,3 @@
 export * from './app-config.js';
+export * from './logger.js';
+export * from './infrastructure.module.js';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { scrypt as scryptJs } from 'scrypt-js';
+import scryptJsModule from 'scrypt-js';
 import { ScryptSecretHasher, scryptAsync } from './scrypt.secret-hasher.js';
+
+const { scrypt: scryptJs } = scryptJsModule;
 
 describe('ScryptSecretHasher', () => {
   const hasher = new ScryptSecretHasher();

@@ -1,0 +1,37 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { API_KEY_PROJECTIONS, ApiKeysModule, createValidationPipe } from '@keystream/api-keys';
+import { type AppConfig, InfrastructureModule } from '@keystream/config';
+import { ProblemDetailsFilter } from '@keystream/problem-details';
+import { AuthGuard, JwtVerifier } from '@keystream/tenancy';
+import { HealthController } from './health.controller.js';
+
+/** The HTTP service: composes the libs, holds no business logic. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        InfrastructureModule.forRoot({ config, logger, projections: API_KEY_PROJECTIONS, runProcessors: config.RUN_PROCESSORS }),
+        ApiKeysModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        {
+          provide: JwtVerifier,
+          useValue: new JwtVerifier({
+            secret: config.AUTH_JWT_SECRET,
+            jwksUrl: config.AUTH_JWKS_URL,
+            issuer: config.AUTH_JWT_ISSUER,
+            audience: config.AUTH_JWT_AUDIENCE,
+          }),
+        },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+    };
+  }
+}

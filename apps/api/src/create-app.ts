@@ -1,0 +1,43 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { type AppConfig, PinoNestLogger } from '@keystream/config';
+import { sendProblem } from '@keystream/problem-details';
+import { AppModule } from './app.module.js';
+
+/** Bodies over this are refused with 413 before they are parsed. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Builds the HTTP app (used by main.ts and by the end-to-end tests). */
+export async function createApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    loggerInstance: logger.child({ component: 'http' }),
+    requestIdHeader: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+    bufferLogs: true,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  const nestLogger = { error: (message: string) => logger.error(message) };
+  // Errors Fastify raises before Nest routes the request (body too large, malformed JSON).
+  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, error, request.url.split('?')[0], nestLogger));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Keystream')
+      .setDescription('Palette-compatible API key management. Authenticate with an `apiKey` header or an `Authorization` JWT.')
+      .setVersion('1')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'apiKey' }, 'apiKey')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'jwt')
+      .addSecurityRequirements('apiKey')
+      .addSecurityRequirements('jwt')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

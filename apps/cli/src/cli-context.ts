@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { API_KEY_PROJECTIONS, ApiKeyCommandsModule } from '@keystream/api-keys';
+import { type AppConfig, InfrastructureModule, createLogger, loadConfig } from '@keystream/config';
+
+/**
+ * The same infrastructure and command handlers as the service, without HTTP. The projections run
+ * here too, so a command waits for its views even when no server is up (two instances racing on
+ * the same checkpoint is safe: the compare-and-set lets one win each batch).
+ */
+export async function withCliContext<T>(work: (context: INestApplicationContext, config: AppConfig) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  @Module({
+    imports: [
+      InfrastructureModule.forRoot({ config, logger, projections: API_KEY_PROJECTIONS, runProcessors: true }),
+      ApiKeyCommandsModule,
+    ],
+  })
+  class CliModule {}
+  const context = await NestFactory.createApplicationContext(CliModule, { logger: false });
+  try {
+    await context.init();
+    return await work(context, config);
+  } finally {
+    await context.close();
+  }
+}

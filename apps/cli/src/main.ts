@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { ConfigError } from '@keystream/config';
+import { bootstrapKeyCommand } from './commands/bootstrap-key.command.js';
+import { projectionsCommand } from './commands/projections.command.js';
+import { tokenCommand } from './commands/token.command.js';
+
+const program = new Command('keystream')
+  .description('Keystream operator commands (configuration from the same environment variables as the service)')
+  .addCommand(bootstrapKeyCommand())
+  .addCommand(tokenCommand())
+  .addCommand(projectionsCommand());
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { API_KEY_PROJECTIONS } from '@keystream/api-keys';
+import { ConfigError, InfrastructureModule, PinoNestLogger, createLogger, loadConfig } from '@keystream/config';
+
+/** Runs the processors (projections) without serving HTTP, for deployments that split the roles. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  @Module({ imports: [InfrastructureModule.forRoot({ config, logger, projections: API_KEY_PROJECTIONS, runProcessors: true })] })
+  class WorkerModule {}
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: new PinoNestLogger(logger) });
+  app.enableShutdownHooks();
+  await app.init();
+  logger.info({ eventStore: config.EVENT_STORE, readModel: config.READ_MODEL }, 'Keystream worker running');
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : `Keystream worker failed: ${error instanceof Error ? error.message : String(error)}`}\n`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+});

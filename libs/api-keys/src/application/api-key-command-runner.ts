@@ -1,0 +1,114 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, type Clock } from '@keystream/clock';
+import { APP_CONFIG, type AppConfig } from '@keystream/config';
+import {
+  ConcurrencyError,
+  EVENT_STORE,
+  type EventStore,
+  type EventToAppend,
+  EventStoreUnavailableError,
+} from '@keystream/event-store';
+import { CaughtUpWaiter } from '@keystream/processing';
+import { ID_GENERATOR, type IdGenerator } from '@keystream/secrets';
+import {
+  API_KEY_EVENT_SCHEMA_VERSION,
+  type ApiKeyCommand,
+  type ApiKeyEvent,
+  type Caller,
+  actorId,
+  apiKeyStreamName,
+  decide,
+  evolve,
+  initialState,
+} from '../domain/index.js';
+import { ConcurrencyConflictError, PreconditionFailedError, StoreUnavailableError } from './application.errors.js';
+
+const MAX_ATTEMPTS = 5;
+
+export interface RunOptions {
+  /** From If-Match: a conflict with it is a 412, never retried. */
+  expectedRevision?: bigint;
+  correlationId: string;
+}
+
+export interface RunResult {
+  /** The stream's revision after the command; the ETag. -1 when the stream does not exist. */
+  revision: bigint;
+  changed: boolean;
+}
+
+/**
+ * The five steps every API key command takes: read the key's stream, fold it, decide, append with
+ * the revision read, and wait until the views show the result. A conflict re-reads and re-decides
+ * a bounded number of times. The handler never writes a view or publishes anything itself.
+ */
+@Injectable()
+export class ApiKeyCommandRunner {
+  private readonly logger = new Logger(ApiKeyCommandRunner.name);
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly waiter: CaughtUpWaiter,
+  ) {}
+
+  async run(keyId: string, makeCommand: (now: Date) => ApiKeyCommand, options: RunOptions): Promise<RunResult> {
+    const streamName = apiKeyStreamName(keyId);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const history = await this.guard(() => this.eventStore.readStream(streamName));
+      const current = BigInt(history.length - 1);
+      const state = history.map((event) => event as unknown as ApiKeyEvent).reduce(evolve, initialState());
+      const command = makeCommand(this.clock.now());
+      const events = decide(command, state);
+      if (options.expectedRevision !== undefined && options.expectedRevision !== current) throw new PreconditionFailedError();
+      if (events.length === 0) return { revision: current, changed: false };
+      try {
+        const appended = await this.guard(() =>
+          this.eventStore.appendToStream(
+            streamName,
+            events.map((event) => this.envelope(event, command.caller, command.now, options.correlationId)),
+            current < 0n ? 'no_stream' : current,
+          ),
+        );
+        if (!(await this.waiter.waitFor(appended.position, this.config.CONSISTENCY_TIMEOUT_MS))) {
+          this.logger.warn(`Views did not reflect key ${keyId} within ${this.config.CONSISTENCY_TIMEOUT_MS} ms; answering anyway`);
+        }
+        return { revision: appended.nextExpectedRevision, changed: true };
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        if (options.expectedRevision !== undefined) throw new PreconditionFailedError();
+      }
+    }
+    throw new ConcurrencyConflictError();
+  }
+
+  private envelope(event: ApiKeyEvent, caller: Caller, now: Date, correlationId: string): EventToAppend {
+    return {
+      id: this.ids.newEventId(),
+      type: event.type,
+      data: event.data as unknown as EventToAppend['data'],
+      metadata: {
+        schemaVersion: API_KEY_EVENT_SCHEMA_VERSION,
+        tenantId: caller.tenantId,
+        actor: {
+          userId: actorId(caller),
+          via: caller.kind === 'system' ? 'system' : caller.via,
+          ...(caller.kind === 'user' && caller.keyId ? { keyId: caller.keyId } : {}),
+        },
+        correlationId,
+        occurredAt: now.toISOString(),
+      },
+    };
+  }
+
+  private async guard<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof EventStoreUnavailableError) throw new StoreUnavailableError();
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,25 @@
+/** The key kept changing under us beyond the bounded retries. */
+export class ConcurrencyConflictError extends Error {
+  readonly code = 'ConcurrencyConflict';
+  constructor() {
+    super('The API key was changed concurrently; retry the request');
+    this.name = 'ConcurrencyConflictError';
+  }
+}
+
+/** The client's If-Match names a version the key has moved past. */
+export class PreconditionFailedError extends Error {
+  readonly code = 'PreconditionFailed';
+  constructor() {
+    super('The API key changed since the version named in If-Match');
+    this.name = 'PreconditionFailedError';
+  }
+}
+
+export class StoreUnavailableError extends Error {
+  readonly code = 'ServiceUnavailable';
+  constructor() {
+    super('The event store is unavailable; retry later');
+    this.name = 'StoreUnavailableError';
+  }
+}

@@ -1,0 +1,70 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { CLOCK, type Clock } from '@keystream/clock';
+import { APP_CONFIG, type AppConfig } from '@keystream/config';
+import { READ_MODEL, type ReadModel } from '@keystream/read-model';
+import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
+import type { ApiKeyAuthenticator } from '@keystream/tenancy';
+import { type UserCaller, hasExpired } from '../domain/index.js';
+
+interface Verified {
+  digest: Buffer;
+  revision: number;
+}
+
+/**
+ * Checks a presented key. Malformed values and bad checksums are refused before any lookup; the
+ * key id inside the value finds the one verification row; revoked, deleted and expired keys are
+ * refused without hashing. scrypt runs only on a cache miss: a success is remembered (by SHA-256
+ * of the value, compared in constant time) for as long as the row's revision does not move, so any
+ * event about the key forgets it, on every instance.
+ */
+@Injectable()
+export class KeyVerifier implements ApiKeyAuthenticator {
+  private readonly verified: LRUCache<string, Verified>;
+  private readonly inFlight = new Map<string, Promise<boolean>>();
+
+  constructor(
+    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(SECRET_HASHER) private readonly hasher: SecretHasher,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.verified = new LRUCache({ max: 100_000, ttl: Math.max(1, config.KEY_CACHE_TTL_SECONDS) * 1000 });
+  }
+
+  async authenticate(value: string): Promise<UserCaller | undefined> {
+    const parsed = parseApiKeyValue(value);
+    if (!parsed) return undefined;
+    const row = await this.readModel.findVerification(parsed.keyId);
+    if (!row || row.deleted || !row.isActive || hasExpired(row.expiresAt, this.clock.now())) {
+      this.verified.delete(parsed.keyId);
+      return undefined;
+    }
+    const digest = createHash('sha256').update(value).digest();
+    const cached = this.verified.get(row.keyId);
+    const warm = cached !== undefined && cached.revision === row.revision && timingSafeEqual(cached.digest, digest);
+    if (!warm && !(await this.verifyOnce(value, row.secretHash, digest))) return undefined;
+    if (!warm) this.verified.set(row.keyId, { digest, revision: row.revision });
+    return {
+      kind: 'user',
+      tenantId: row.tenantId,
+      userId: row.ownerId,
+      isTenantAdmin: row.scope === 'tenant',
+      via: 'apiKey',
+      keyId: row.keyId,
+    };
+  }
+
+  /** Concurrent first requests with the same value share one scrypt run. */
+  private verifyOnce(value: string, secretHash: string, digest: Buffer): Promise<boolean> {
+    const id = digest.toString('hex');
+    let pending = this.inFlight.get(id);
+    if (!pending) {
+      pending = this.hasher.verify(value, secretHash).finally(() => this.inFlight.delete(id));
+      this.inFlight.set(id, pending);
+    }
+    return pending;
+  }
+}

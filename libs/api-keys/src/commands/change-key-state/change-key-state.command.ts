@@ -1,0 +1,15 @@
+import { Command } from '@nestjs/cqrs';
+import type { UserCaller } from '../../domain/index.js';
+import type { RunResult } from '../../application/api-key-command-runner.js';
+
+export class ChangeKeyStateCommand extends Command<RunResult> {
+  constructor(
+    readonly caller: UserCaller,
+    readonly keyId: string,
+    readonly isActive: boolean,
+    readonly expectedRevision: bigint | undefined,
+    readonly correlationId: string,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,35 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentCaller } from '@keystream/tenancy';
+import type { UserCaller } from '../../domain/index.js';
+import { CorrelationId } from '../../http/request-context.js';
+import { ApiErrors } from '../../http/api-errors.decorator.js';
+import { CreateKeyCommand } from './create-key.command.js';
+import { CreateKeyRequest, CreateKeyResponse } from './create-key.request.dto.js';
+
+@ApiTags('apiKeys')
+@Controller('v1/apiKeys')
+export class CreateKeyController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create an API key; the response is the only time its value is shown' })
+  @ApiCreatedResponse({ type: CreateKeyResponse })
+  @ApiErrors(400, 401, 403, 409, 413)
+  create(@CurrentCaller() caller: UserCaller, @Body() body: CreateKeyRequest, @CorrelationId() correlationId: string) {
+    return this.commandBus.execute(
+      new CreateKeyCommand(
+        caller,
+        {
+          name: body.metadata.name,
+          description: body.metadata.annotations?.description ?? '',
+          expiresAt: new Date(body.spec.expiry),
+          ownerId: body.spec.userUid,
+        },
+        correlationId,
+      ),
+    );
+  }
+}

@@ -1,0 +1,51 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { APP_CONFIG, type AppConfig } from '@keystream/config';
+import { READ_MODEL, type ReadModel } from '@keystream/read-model';
+import { ID_GENERATOR, type IdGenerator, SECRET_HASHER, type SecretHasher } from '@keystream/secrets';
+import { ApiKeyCommandRunner } from '../../application/api-key-command-runner.js';
+import { OwnerLocks } from '../../application/owner-locks.js';
+import { CreateKeyCommand } from './create-key.command.js';
+
+@CommandHandler(CreateKeyCommand)
+export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand> {
+  constructor(
+    private readonly runner: ApiKeyCommandRunner,
+    private readonly ownerLocks: OwnerLocks,
+    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(SECRET_HASHER) private readonly hasher: SecretHasher,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute({ caller, fields, correlationId }: CreateKeyCommand) {
+    const ownerId = fields.ownerId ?? (caller.kind === 'user' ? caller.userId : '');
+    const forSelf = caller.kind === 'user' && ownerId === caller.userId;
+    const keyId = this.ids.newKeyId();
+    const apiKey = this.ids.newKeyValue(keyId);
+    const secretHash = await this.hasher.hash(apiKey);
+    await this.ownerLocks.run(`${caller.tenantId}/${ownerId}`, async () => {
+      const ownerKeyCount = await this.readModel.countOwnerKeys(caller.tenantId, ownerId);
+      await this.runner.run(
+        keyId,
+        (now) => ({
+          type: 'CreateKey',
+          caller,
+          keyId,
+          ownerId,
+          ownerFirstName: (forSelf && caller.firstName) || '',
+          ownerLastName: (forSelf && caller.lastName) || '',
+          name: fields.name,
+          description: fields.description,
+          expiresAt: fields.expiresAt,
+          secretHash,
+          ownerKeyCount,
+          limits: { maxKeysPerUser: this.config.MAX_KEYS_PER_USER, maxLifetimeDays: this.config.MAX_KEY_LIFETIME_DAYS },
+          now,
+        }),
+        { correlationId },
+      );
+    });
+    return { uid: keyId, apiKey };
+  }
+}

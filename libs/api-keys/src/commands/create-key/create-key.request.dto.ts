@@ -1,0 +1,30 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDefined, IsObject, IsOptional, IsRFC3339, IsString, Length } from 'class-validator';
+import { ValidateNestedAs } from '../../http/validation.js';
+import { KeyMetadataDto } from '../key-fields.dto.js';
+
+export class CreateKeySpecDto {
+  @ApiProperty({ format: 'date-time', description: 'In the future and at most MAX_KEY_LIFETIME_DAYS ahead' })
+  @IsRFC3339()
+  expiry: string;
+
+  @ApiPropertyOptional({ description: 'Create on behalf of this user (tenant admins only)' })
+  @IsOptional() @IsString() @Length(1, 128)
+  userUid?: string;
+}
+
+/** Palette's `V1ApiKeyEntity`. */
+export class CreateKeyRequest {
+  @ApiProperty({ type: KeyMetadataDto })
+  @IsDefined() @IsObject() @ValidateNestedAs(() => KeyMetadataDto)
+  metadata: KeyMetadataDto;
+
+  @ApiProperty({ type: CreateKeySpecDto })
+  @IsDefined() @IsObject() @ValidateNestedAs(() => CreateKeySpecDto)
+  spec: CreateKeySpecDto;
+}
+
+export class CreateKeyResponse {
+  @ApiProperty() uid: string;
+  @ApiProperty({ description: 'The key value: shown this once, never again' }) apiKey: string;
+}

@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { KeyListingRow } from '@keystream/read-model';
+import { hasExpired } from '../domain/index.js';
+
+class ApiKeyAnnotations {
+  @ApiProperty() description: string;
+  @ApiProperty() ownerUid: string;
+  @ApiProperty() tenantUid: string;
+  @ApiProperty({ enum: ['tenant', 'user'], description: '`tenant` when the key acts as a tenant admin' }) scope: string;
+}
+
+class ApiKeyMetadata {
+  @ApiProperty({ example: '5fd0ca727c411c71b55a359c' }) uid: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: ApiKeyAnnotations }) annotations: ApiKeyAnnotations;
+  @ApiProperty({ format: 'date-time' }) creationTimestamp: string;
+  @ApiProperty({ format: 'date-time' }) lastModifiedTimestamp: string;
+}
+
+class ApiKeyUser {
+  @ApiProperty() uid: string;
+  @ApiProperty() firstName: string;
+  @ApiProperty() lastName: string;
+}
+
+class ApiKeySpec {
+  @ApiProperty({ format: 'date-time' }) expiry: string;
+  @ApiProperty({ type: ApiKeyUser }) user: ApiKeyUser;
+}
+
+class ApiKeyStatus {
+  @ApiProperty({ description: 'false once revoked' }) isActive: boolean;
+  @ApiPropertyOptional({ description: '(ext) true once the expiry has passed' }) expired: boolean;
+}
+
+/** An API key as Palette's `V1ApiKey` shows it; never its value or hash. */
+export class ApiKeyResource {
+  @ApiProperty({ type: ApiKeyMetadata }) metadata: ApiKeyMetadata;
+  @ApiProperty({ type: ApiKeySpec }) spec: ApiKeySpec;
+  @ApiProperty({ type: ApiKeyStatus }) status: ApiKeyStatus;
+}
+
+export const toApiKeyResource = (row: KeyListingRow, now: Date): ApiKeyResource => ({
+  metadata: {
+    uid: row.keyId,
+    name: row.name,
+    annotations: { description: row.description, ownerUid: row.ownerId, tenantUid: row.tenantId, scope: row.scope },
+    creationTimestamp: row.createdAt,
+    lastModifiedTimestamp: row.lastModifiedAt,
+  },
+  spec: {
+    expiry: row.expiresAt,
+    user: { uid: row.ownerId, firstName: row.ownerFirstName, lastName: row.ownerLastName },
+  },
+  status: { isActive: row.isActive, expired: hasExpired(row.expiresAt, now) },
+});
+
+/** The ETag of a key is its stream revision, so If-Match maps straight to an expected revision. */
+export const etagFor = (revision: number | bigint): string => `"${revision}"`;

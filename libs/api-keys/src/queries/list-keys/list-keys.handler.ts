@@ -1,0 +1,48 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '@keystream/clock';
+import { type KeyListingCursor, READ_MODEL, type ReadModel } from '@keystream/read-model';
+import { InvalidRequestError } from '../../domain/index.js';
+import { toApiKeyResource } from '../api-key.resource.js';
+import { type ApiKeyList, ListKeysQuery } from './list-keys.query.js';
+
+@QueryHandler(ListKeysQuery)
+export class ListKeysHandler implements IQueryHandler<ListKeysQuery> {
+  constructor(
+    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ caller, filters }: ListKeysQuery): Promise<ApiKeyList> {
+    // A plain user's view is their own keys, whatever they ask for.
+    if (!caller.isTenantAdmin && filters.userUid !== undefined && filters.userUid !== caller.userId) {
+      return { items: [], listmeta: { continue: '', count: 0 } };
+    }
+    const page = await this.readModel.listKeys({
+      tenantId: caller.tenantId,
+      ownerId: caller.isTenantAdmin ? filters.userUid : caller.userId,
+      isActive: filters.isActive,
+      nameContains: filters.nameContains,
+      limit: filters.limit,
+      after: filters.cursor === undefined ? undefined : decodeCursor(filters.cursor),
+    });
+    const now = this.clock.now();
+    const items = page.rows.map((row) => toApiKeyResource(row, now));
+    return { items, listmeta: { continue: page.next ? encodeCursor(page.next) : '', count: items.length } };
+  }
+}
+
+export const encodeCursor = (cursor: KeyListingCursor): string =>
+  Buffer.from(JSON.stringify([cursor.createdAt, cursor.keyId])).toString('base64url');
+
+const decodeCursor = (text: string): KeyListingCursor => {
+  try {
+    const [createdAt, keyId] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'string' && typeof keyId === 'string' && !Number.isNaN(Date.parse(createdAt))) {
+      return { createdAt, keyId };
+    }
+  } catch {
+    // fall through to the same answer as any other garbage
+  }
+  throw new InvalidRequestError([{ field: 'continue', message: 'must be a cursor returned by a previous page' }]);
+};

@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { CLOCK, SystemClock } from '@keystream/clock';
+import { EVENT_STORE, EsdbEventStore, type EventStore, SqliteEventStore } from '@keystream/event-store';
+import { CaughtUpWaiter, type Projection, ProcessingRuntime } from '@keystream/processing';
+import { READ_MODEL, type ReadModel, openPostgresReadModel, openSqliteReadModel } from '@keystream/read-model';
+import { ID_GENERATOR, RandomIdGenerator, SECRET_HASHER, ScryptSecretHasher } from '@keystream/secrets';
+import { APP_CONFIG, type AppConfig } from './app-config.js';
+
+export const LOGGER = Symbol('LOGGER');
+
+/** The one place that picks adapters: embedded SQLite by default, EventStoreDB / PostgreSQL by config. */
+export const openEventStore = async (config: AppConfig): Promise<EventStore> => {
+  if (config.EVENT_STORE === 'esdb') {
+    return new EsdbEventStore(config.ESDB_CONNECTION_STRING!);
+  }
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  return new SqliteEventStore(join(config.DATA_DIR, 'events.db'));
+};
+
+export const openReadModel = async (config: AppConfig): Promise<ReadModel> => {
+  if (config.READ_MODEL === 'postgres') return openPostgresReadModel({ connectionString: config.DATABASE_URL! });
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  return openSqliteReadModel(join(config.DATA_DIR, 'read-model.db'));
+};
+
+class StoreCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+  ) {}
+  async onApplicationShutdown() {
+    await Promise.all([this.eventStore.close(), this.readModel.close()]);
+  }
+}
+
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRoot(options: { config: AppConfig; logger: Logger; projections: readonly Projection[]; runProcessors: boolean }): DynamicModule {
+    const { config, logger, projections, runProcessors } = options;
+    return {
+      module: InfrastructureModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+        { provide: READ_MODEL, useFactory: () => openReadModel(config) },
+        { provide: SECRET_HASHER, useValue: new ScryptSecretHasher() },
+        { provide: CLOCK, useValue: new SystemClock() },
+        { provide: ID_GENERATOR, useValue: new RandomIdGenerator() },
+        {
+          provide: ProcessingRuntime,
+          inject: [EVENT_STORE, READ_MODEL],
+          useFactory: (eventStore: EventStore, readModel: ReadModel) =>
+            new ProcessingRuntime(eventStore, readModel, projections, logger.child({ component: 'processing' }), runProcessors),
+        },
+        { provide: CaughtUpWaiter, inject: [ProcessingRuntime], useFactory: (runtime: ProcessingRuntime) => runtime.waiter },
+        StoreCloser,
+      ],
+      exports: [APP_CONFIG, LOGGER, EVENT_STORE, READ_MODEL, SECRET_HASHER, CLOCK, ID_GENERATOR, ProcessingRuntime, CaughtUpWaiter],
+    };
+  }
+}

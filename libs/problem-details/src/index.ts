@@ -1,0 +1,3 @@
+export * from './problem-codes.js';
+export * from './to-problem.js';
+export * from './problem-details.filter.js';

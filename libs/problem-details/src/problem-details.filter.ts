@@ -1,0 +1,28 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toProblem } from './to-problem.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** The single place where errors become HTTP responses. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    sendProblem(http.getResponse<FastifyReply>(), exception, request.url.split('?')[0], this.logger);
+  }
+}
+
+export const sendProblem = (
+  reply: FastifyReply,
+  error: unknown,
+  instance: string | undefined,
+  logger: Pick<Logger, 'error'>,
+): void => {
+  const problem = toProblem(error, instance);
+  if (problem.unexpected) logger.error(error instanceof Error ? error.stack ?? error.message : String(error));
+  reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.body));
+};

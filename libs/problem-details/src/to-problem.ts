@@ -1,0 +1,66 @@
+import { HttpException } from '@nestjs/common';
+import { PROBLEM_CODES, type ProblemCode, codeForStatus, isProblemCode, problemType } from './problem-codes.js';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** RFC 9457 members plus Palette's `code` and `message`, so both kinds of client can read it. */
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  code: ProblemCode;
+  message: string;
+  errors?: FieldError[];
+}
+
+export interface Problem {
+  status: number;
+  body: ProblemDocument;
+  /** True for failures nobody expected: log them with their stack. */
+  unexpected: boolean;
+}
+
+/** Messages we write ourselves and may show; anything else is replaced by the code's title. */
+const SAFE_FRAMEWORK_DETAILS: Partial<Record<ProblemCode, string>> = {
+  PayloadTooLarge: 'The request body exceeds 64 KiB',
+  UnsupportedMediaType: 'Send the body as application/json',
+  MethodNotAllowed: 'This method is not allowed on this resource',
+};
+
+/**
+ * Turns anything thrown into an RFC 9457 problem that also carries Palette's `code` and `message`.
+ * Our errors carry a registered `code` and a message we wrote; framework errors keep only their
+ * status; unknown errors become a 500 without internals. No raw input is ever echoed.
+ */
+export const toProblem = (error: unknown, instance?: string): Problem => {
+  const { code, detail, errors, unexpected } = classify(error);
+  const { status, title } = PROBLEM_CODES[code];
+  const body: ProblemDocument = { type: problemType(code), title, status, detail, instance, code, message: detail };
+  if (errors) body.errors = errors;
+  return { status, body, unexpected };
+};
+
+const classify = (error: unknown): { code: ProblemCode; detail: string; errors?: FieldError[]; unexpected: boolean } => {
+  const candidate = error as { code?: unknown; message?: unknown; errors?: unknown; statusCode?: unknown };
+  if (error instanceof Error && isProblemCode(candidate.code)) {
+    const errors = Array.isArray(candidate.errors) ? (candidate.errors as FieldError[]) : undefined;
+    return { code: candidate.code, detail: error.message, errors, unexpected: false };
+  }
+  const status = error instanceof HttpException ? error.getStatus() : typeof candidate.statusCode === 'number' ? candidate.statusCode : 500;
+  const code = codeForStatus(status);
+  if (code === 'InternalError') return { code, detail: 'An unexpected error occurred', unexpected: true };
+  if (code === 'InvalidRequest' && isJsonSyntaxError(error)) {
+    return { code, detail: 'The body is not valid JSON', errors: [{ field: 'body', message: 'must be valid JSON' }], unexpected: false };
+  }
+  return { code, detail: SAFE_FRAMEWORK_DETAILS[code] ?? PROBLEM_CODES[code].title, unexpected: false };
+};
+
+const isJsonSyntaxError = (error: unknown): boolean => {
+  const code = (error as { code?: unknown }).code;
+  return error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
+};

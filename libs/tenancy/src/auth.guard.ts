@@ -1,0 +1,47 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import type { UserCaller } from '@keystream/api-keys';
+import { API_KEY_AUTHENTICATOR, type ApiKeyAuthenticator } from './api-key-authenticator.port.js';
+import { JwtVerifier } from './jwt-verifier.js';
+import { UnauthorizedError } from './tenancy.errors.js';
+
+const IS_PUBLIC = 'keystream:public';
+/** Marks a route that needs no credentials (health, readiness, docs). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+export type AuthenticatedRequest = FastifyRequest & { caller?: UserCaller };
+
+/**
+ * Resolves every request's caller from `apiKey` (a Keystream key) or `Authorization` (a JWT, raw as
+ * Palette sends it or with `Bearer`). A present but invalid `apiKey` is refused outright, never
+ * retried as a token, so one bad credential cannot hide behind another.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwt: JwtVerifier,
+    @Inject(API_KEY_AUTHENTICATOR) private readonly apiKeys: ApiKeyAuthenticator,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const caller = await this.resolve(request);
+    if (!caller) throw new UnauthorizedError();
+    request.caller = caller;
+    return true;
+  }
+
+  private async resolve(request: FastifyRequest): Promise<UserCaller | undefined> {
+    const apiKey = single(request.headers['apikey']);
+    if (apiKey !== undefined) return this.apiKeys.authenticate(apiKey.trim());
+    const authorization = single(request.headers.authorization);
+    if (authorization === undefined) return undefined;
+    const token = authorization.replace(/^Bearer\s+/i, '').trim();
+    return token ? this.jwt.verify(token) : undefined;
+  }
+}
+
+const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? undefined : value);

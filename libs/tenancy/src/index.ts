@@ -1,0 +1,5 @@
+export * from './tenancy.errors.js';
+export * from './api-key-authenticator.port.js';
+export * from './jwt-verifier.js';
+export * from './auth.guard.js';
+export * from './current-caller.decorator.js';
