@@ -29,6 +29,6 @@ export class HealthController {
     const [eventStore, readModel] = await Promise.all([this.eventStore.isHealthy(), this.readModel.isHealthy()]);
     const ready = eventStore && readModel;
     reply.status(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'unavailable', eventStore, readModel, processors: this.processing.status() };
+    return { status: ready ? "ready" : "unavailable", eventStore, readModel, processing: this.processing.status() };
   }
 }

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -29,6 +29,10 @@ export class AppConfig {
 
   @ValidateIf((c: AppConfig) => c.READ_MODEL === 'postgres') @IsString() @MinLength(1)
   DATABASE_URL?: string;
+
+  /** PostgreSQL schema for the views and checkpoints (created if missing); default: the search path. */
+  @Transform(emptyAsUndefined) @IsOptional() @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_SCHEMA must be a lowercase SQL identifier' })
+  DATABASE_SCHEMA?: string;
 
   /** HS256 secret for identity-provider tokens; at least 32 characters. */
   @Transform(emptyAsUndefined) @IsOptional() @IsString() @MinLength(32)
@@ -71,7 +75,7 @@ export class ConfigError extends Error {
 
 /** Reads and checks the environment; the error names each bad variable and never echoes secrets. */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
-  const known = Object.keys(new AppConfig()).concat(['ESDB_CONNECTION_STRING', 'DATABASE_URL', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE']);
+  const known = Object.keys(new AppConfig()).concat(['ESDB_CONNECTION_STRING', 'DATABASE_URL', 'DATABASE_SCHEMA', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE']);
   const present = Object.fromEntries(known.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
   const config = plainToInstance(AppConfig, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: false });

@@ -21,7 +21,7 @@ export const openEventStore = async (config: AppConfig): Promise<EventStore> => 
 };
 
 export const openReadModel = async (config: AppConfig): Promise<ReadModel> => {
-  if (config.READ_MODEL === 'postgres') return openPostgresReadModel({ connectionString: config.DATABASE_URL! });
+  if (config.READ_MODEL === 'postgres') return openPostgresReadModel({ connectionString: config.DATABASE_URL!, schema: config.DATABASE_SCHEMA });
   mkdirSync(config.DATA_DIR, { recursive: true });
   return openSqliteReadModel(join(config.DATA_DIR, 'read-model.db'));
 };
@@ -55,7 +55,7 @@ export class InfrastructureModule {
           provide: ProcessingRuntime,
           inject: [EVENT_STORE, READ_MODEL],
           useFactory: (eventStore: EventStore, readModel: ReadModel) =>
-            new ProcessingRuntime(eventStore, readModel, projections, logger.child({ component: 'processing' }), runProcessors),
+            new ProcessingRuntime(eventStore, readModel, projections, logger.child({ component: "processing" }), { enabled: runProcessors }),
         },
         { provide: CaughtUpWaiter, inject: [ProcessingRuntime], useFactory: (runtime: ProcessingRuntime) => runtime.waiter },
         StoreCloser,

@@ -1,23 +1,38 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventStore } from '@keystream/event-store';
 import type { ReadModel } from '@keystream/read-model';
 import { CaughtUpWaiter } from './caught-up-waiter.js';
 import { type BatchConsumer, CheckpointedProcessor, type ProcessorLogger, type ProcessorStatus, projectionConsumer } from './checkpointed-processor.js';
 import type { Projection } from './projection.js';
 
+const LEASE_NAME = 'processors';
+
+export interface RuntimeOptions {
+  /** False: this instance never processes (it still serves, and waits on the checkpoints). */
+  enabled: boolean;
+  /** How often a standby instance tries to take the lease. */
+  leaseRetryMs?: number;
+}
+
 /**
- * The processors one instance runs: the projections (and, when wired in, the audit relay), each
- * from its own checkpoint. Commands wait on `waiter` for the projections to show their events.
+ * The processors one instance runs: the projections and any side-effecting consumer such as the
+ * audit relay, each from its own checkpoint. Only the instance holding the processing lease runs
+ * them; the others stand by and take over when the holder dies. Commands wait on `waiter`, which
+ * reads the checkpoints from the read model, so they work on every instance.
  */
 export class ProcessingRuntime {
   readonly waiter: CaughtUpWaiter;
   private readonly processors: CheckpointedProcessor[] = [];
+  private controller?: AbortController;
+  private running?: Promise<void>;
+  private role: 'disabled' | 'standby' | 'leader' = 'disabled';
 
   constructor(
     private readonly eventStore: EventStore,
-    readModel: ReadModel,
+    private readonly readModel: ReadModel,
     readonly projections: readonly Projection[],
     private readonly logger: ProcessorLogger,
-    private readonly enabled: boolean,
+    private readonly options: RuntimeOptions,
   ) {
     this.waiter = new CaughtUpWaiter(readModel, projections.map((projection) => projection.name));
     for (const projection of projections) this.add(projectionConsumer(readModel, projection));
@@ -31,17 +46,43 @@ export class ProcessingRuntime {
     return processor;
   }
 
-  status(): ProcessorStatus[] {
-    return this.processors.map((processor) => processor.status());
+  status(): { role: string; processors: ProcessorStatus[] } {
+    return { role: this.role, processors: this.processors.map((processor) => processor.status()) };
   }
 
   start(): void {
-    if (!this.enabled) return;
-    for (const processor of this.processors) processor.start();
+    if (!this.options.enabled || this.running) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running = this.leadWhenPossible(controller.signal);
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.processors.map((processor) => processor.stop()));
+    this.controller?.abort();
+    await this.running;
+    this.running = undefined;
+  }
+
+  private async leadWhenPossible(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const lease = await this.readModel.tryAcquireLease(LEASE_NAME).catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'could not ask for the processing lease');
+        return undefined;
+      });
+      if (!lease) {
+        this.role = 'standby';
+        await sleep(this.options.leaseRetryMs ?? 2_000, undefined, { signal }).catch(() => undefined);
+        continue;
+      }
+      this.role = 'leader';
+      this.logger.info({ processors: this.processors.map((p) => p.consumer.name) }, 'processing lease taken; running processors');
+      for (const processor of this.processors) processor.start();
+      await Promise.race([lease.lost, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
+      await Promise.all(this.processors.map((processor) => processor.stop()));
+      await lease.release();
+      if (!signal.aborted) this.logger.warn({}, 'processing lease lost; standing by');
+    }
+    this.role = 'disabled';
   }
 
   /** Nest lifecycle: processors start once every module is ready, and stop before stores close. */

@@ -75,6 +75,13 @@ export interface ReadModelTransaction {
   compareAndSetCheckpoint(name: string, expected: string | undefined, next: string): Promise<boolean>;
 }
 
+/** Held by the one instance that runs the processors; other instances wait for it. */
+export interface ProcessingLease {
+  /** Settles when the lease is lost (its connection died): the holder must stop processing. */
+  readonly lost: Promise<void>;
+  release(): Promise<void>;
+}
+
 export interface ReadModel {
   getKey(tenantId: string, keyId: string): Promise<KeyListingRow | undefined>;
   listKeys(query: KeyListingQuery): Promise<KeyListingPage>;
@@ -82,7 +89,11 @@ export interface ReadModel {
   countOwnerKeys(tenantId: string, ownerId: string): Promise<number>;
   findVerification(keyId: string): Promise<KeyVerificationRow | undefined>;
   getCheckpoint(name: string): Promise<string | undefined>;
-  /** Runs `work` in one transaction; any throw rolls everything back, checkpoint included. */
+  /**
+   * Runs `work` in one transaction; any throw rolls everything back, checkpoint included. Inside it,
+   * use only the `tx` handle: a call to this read model would wait on itself on SQLite. (Not guarded at
+   * run time: AsyncLocalStorage would switch on promise hooks for the whole process on Node 20.)
+   */
   transaction<T>(work: (tx: ReadModelTransaction) => Promise<T>): Promise<T>;
   /**
    * A read model over fresh, empty shadow tables beside the live ones, for a rebuild that keeps the
@@ -94,6 +105,11 @@ export interface ReadModel {
    * shadow's values. Readers see the old view or the new one, never a mix. Drops the shadow.
    */
   swapInShadow(checkpointNames: readonly string[]): Promise<void>;
+  /**
+   * Tries to become the one instance that runs the named processors; undefined while another holds
+   * it. The lease dies with its holder, so a standby instance can take over within seconds.
+   */
+  tryAcquireLease(name: string): Promise<ProcessingLease | undefined>;
   isHealthy(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -1,8 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { type Kysely, sql } from 'kysely';
-import { ReadModelReentrancyError } from '../../read-model.errors.js';
+import { type LeaseProvider, sharedFileLeases } from './lease-provider.js';
 import type {
   KeyListingPage,
+  ProcessingLease,
   KeyListingQuery,
   KeyListingRow,
   KeyVerificationRow,
@@ -16,10 +16,6 @@ import { fromListingRecord, fromVerificationRecord } from './read-model.rows.js'
 import { LIVE_TABLES, type ReadModelDatabase, type ReadModelTables, shadowTablesOf } from './read-model.schema.js';
 import { swapShadowIntoLive } from './shadow-swap.js';
 
-/** What a live read model shares with its shadows: the connection, and knowing a transaction is open. */
-interface Shared {
-  insideTransaction: AsyncLocalStorage<true>;
-}
 
 /**
  * The read model over any Kysely dialect; the SQLite and PostgreSQL factories differ only in the
@@ -32,14 +28,13 @@ export class KyselyReadModel implements ReadModel {
   constructor(
     private readonly db: Kysely<ReadModelDatabase>,
     private readonly tables: ReadModelTables = LIVE_TABLES,
-    private readonly shared: Shared = { insideTransaction: new AsyncLocalStorage() },
     private readonly isShadow = false,
+    private readonly leases: LeaseProvider = sharedFileLeases,
   ) {
     this.shadow = shadowTablesOf(tables);
   }
 
   async getKey(tenantId: string, keyId: string): Promise<KeyListingRow | undefined> {
-    this.assertOutsideTransaction('getKey');
     const record = await this.db
       .selectFrom(this.tables.listing)
       .selectAll()
@@ -51,14 +46,12 @@ export class KyselyReadModel implements ReadModel {
   }
 
   async listKeys(query: KeyListingQuery): Promise<KeyListingPage> {
-    this.assertOutsideTransaction('listKeys');
     assertPageLimit(query.limit);
     const records = await selectKeyPage(this.db, this.tables, query).execute();
     return toPage(records, query.limit);
   }
 
   async countOwnerKeys(tenantId: string, ownerId: string): Promise<number> {
-    this.assertOutsideTransaction('countOwnerKeys');
     const { count } = await this.db
       .selectFrom(this.tables.listing)
       .select((eb) => eb.fn.countAll<number | string>().as('count'))
@@ -70,7 +63,6 @@ export class KyselyReadModel implements ReadModel {
   }
 
   async findVerification(keyId: string): Promise<KeyVerificationRow | undefined> {
-    this.assertOutsideTransaction('findVerification');
     const record = await this.db
       .selectFrom(this.tables.verification)
       .selectAll()
@@ -80,7 +72,6 @@ export class KyselyReadModel implements ReadModel {
   }
 
   async getCheckpoint(name: string): Promise<string | undefined> {
-    this.assertOutsideTransaction('getCheckpoint');
     const record = await this.db
       .selectFrom(this.tables.checkpoints)
       .select('position')
@@ -90,31 +81,32 @@ export class KyselyReadModel implements ReadModel {
   }
 
   async transaction<T>(work: (tx: ReadModelTransaction) => Promise<T>): Promise<T> {
-    this.assertOutsideTransaction('transaction');
     return this.db
       .transaction()
       .execute((trx) =>
-        this.shared.insideTransaction.run(true, () => work(new KyselyReadModelTransaction(trx, this.tables))),
+        work(new KyselyReadModelTransaction(trx, this.tables)),
       );
   }
 
   async openShadow(): Promise<ReadModel> {
-    this.assertOutsideTransaction('openShadow');
     this.assertLive('openShadow');
     // Drop first: a shadow left by an interrupted rebuild is stale, never something to resume.
     await this.db.transaction().execute(async (trx) => {
       await dropTables(trx, this.shadow);
       await createCurrentTables(trx, this.shadow);
     });
-    return new KyselyReadModel(this.db, this.shadow, this.shared, true);
+    return new KyselyReadModel(this.db, this.shadow, true, this.leases);
   }
 
   async swapInShadow(checkpointNames: readonly string[]): Promise<void> {
-    this.assertOutsideTransaction('swapInShadow');
     this.assertLive('swapInShadow');
     await this.db
       .transaction()
       .execute((trx) => swapShadowIntoLive(trx, this.tables, this.shadow, checkpointNames));
+  }
+
+  tryAcquireLease(name: string): Promise<ProcessingLease | undefined> {
+    return this.leases.tryAcquire(name);
   }
 
   async isHealthy(): Promise<boolean> {
@@ -128,11 +120,9 @@ export class KyselyReadModel implements ReadModel {
 
   /** A shadow borrows the live read model's connection, so only the live one closes it. */
   async close(): Promise<void> {
-    if (!this.isShadow) await this.db.destroy();
-  }
-
-  private assertOutsideTransaction(method: string): void {
-    if (this.shared.insideTransaction.getStore()) throw new ReadModelReentrancyError(method);
+    if (this.isShadow) return;
+    await this.leases.close();
+    await this.db.destroy();
   }
 
   private assertLive(method: string): void {

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { ReadModel } from '../../read-model.port.js';
 import { KyselyReadModel } from '../kysely/kysely.read-model.js';
+import { AdvisoryLockLeases } from './advisory-lock.leases.js';
 import { migrateToLatest } from '../kysely/read-model.migrations.js';
 import type { ReadModelDatabase } from '../kysely/read-model.schema.js';
 
@@ -38,5 +39,5 @@ export async function openPostgresReadModel(options: PostgresReadModelOptions): 
     await root.destroy();
     throw error;
   }
-  return new KyselyReadModel(db);
+  return new KyselyReadModel(db, undefined, false, new AdvisoryLockLeases(options.connectionString, options.schema ?? 'public'));
 }

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listingRow } from '../../contract/read-model.fixtures.js';
-import { ReadModelReentrancyError } from '../../read-model.errors.js';
 import type { ReadModel } from '../../read-model.port.js';
 import { openSqliteReadModel } from './sqlite.read-model.js';
 
@@ -39,22 +38,6 @@ describe('SQLite read model', () => {
     }
   });
 
-  it('refuses a read-model call inside its own transaction instead of waiting on itself forever', async () => {
-    const readModel = await open();
-    const row = listingRow();
-
-    const attempt = readModel.transaction(async (tx) => {
-      await tx.putListingRow(row);
-      return readModel.getKey(row.tenantId, row.keyId);
-    });
-
-    await expect(attempt).rejects.toBeInstanceOf(ReadModelReentrancyError);
-    await expect(readModel.transaction(() => readModel.transaction(async () => 1))).rejects.toMatchObject({
-      code: 'ReadModelReentrantCall',
-    });
-    // The refused transaction rolled back and released the connection.
-    expect(await readModel.getKey(row.tenantId, row.keyId)).toBeUndefined();
-  });
 
   it('keeps shadows from opening or swapping shadows of their own', async () => {
     const shadow = await (await open()).openShadow();

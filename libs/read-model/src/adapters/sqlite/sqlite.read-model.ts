@@ -17,7 +17,7 @@ export async function openSqliteReadModel(filename: string): Promise<ReadModel> 
   database.pragma('journal_mode = WAL');
   // FULL: a committed projection batch and its checkpoint survive a power cut, not just a crash.
   database.pragma('synchronous = FULL');
-  const db = new Kysely<ReadModelDatabase>({ dialect: new WriteLockingSqliteDialect({ database }) });
+  const db = new Kysely<ReadModelDatabase>({ dialect: new WriteLockingSqliteDialect({ database: reusingStatements(database) }) });
   try {
     await migrateToLatest(db);
   } catch (error) {
@@ -26,3 +26,25 @@ export async function openSqliteReadModel(filename: string): Promise<ReadModel> 
   }
   return new KyselyReadModel(db);
 }
+
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely prepares every query afresh; on the request path that was a tenth of the CPU. The queries
+ * are a handful of shapes, so each SQL text is prepared once and reused (Kysely only calls `all`
+ * and `run`, which a statement supports any number of times).
+ */
+const reusingStatements = (database: Database.Database): Database.Database => {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, Database.Statement>();
+  database.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as Database.Database['prepare'];
+  return database;
+};

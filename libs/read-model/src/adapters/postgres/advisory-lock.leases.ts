@@ -1,0 +1,56 @@
+import pg from 'pg';
+import type { ProcessingLease } from '../../read-model.port.js';
+import type { LeaseProvider } from '../kysely/lease-provider.js';
+
+const HEARTBEAT_MS = 2_000;
+
+/**
+ * Leases as PostgreSQL session advisory locks, each on its own connection: the server releases the
+ * lock the moment that connection dies, whether its process stopped cleanly, crashed or was killed,
+ * so a standby instance takes over on its next try. A heartbeat notices a silently dead connection.
+ */
+export class AdvisoryLockLeases implements LeaseProvider {
+  private readonly held = new Set<pg.Client>();
+
+  /** `namespace` (the schema) keeps deployments that share one database from blocking each other. */
+  constructor(
+    private readonly connectionString: string,
+    private readonly namespace: string,
+  ) {}
+
+  async tryAcquire(name: string): Promise<ProcessingLease | undefined> {
+    const client = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: 5_000 });
+    client.on('error', () => undefined);
+    await client.connect();
+    const { rows } = await client.query<{ acquired: boolean }>(
+      'select pg_try_advisory_lock(hashtext($1)) as acquired',
+      [`keystream:${this.namespace}:${name}`],
+    );
+    if (!rows[0]?.acquired) {
+      await client.end().catch(() => undefined);
+      return undefined;
+    }
+    this.held.add(client);
+    let release!: () => Promise<void>;
+    const lost = new Promise<void>((resolve) => {
+      const heartbeat = setInterval(() => client.query('select 1').catch(() => drop()), HEARTBEAT_MS);
+      const drop = () => {
+        clearInterval(heartbeat);
+        this.held.delete(client);
+        resolve();
+      };
+      client.once('end', drop);
+      client.once('error', drop);
+      release = async () => {
+        drop();
+        await client.end().catch(() => undefined);
+      };
+    });
+    return { lost, release: () => release() };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.held].map((client) => client.end().catch(() => undefined)));
+    this.held.clear();
+  }
+}
