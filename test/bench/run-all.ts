@@ -1,0 +1,4 @@
+/** `npm run bench`: each benchmark in turn, each writing test/bench/results/<name>.json. */
+await import('./scrypt.bench.js');
+await import('./http.bench.js');
+await import('./listing.bench.js');
