@@ -1,4 +1,4 @@
-import { type EventStore, type GlobalPosition, formatPosition } from '@keystream/event-store';
+import { type EventStore, type GlobalPosition, comparePositions, formatPosition, parsePosition } from '@keystream/event-store';
 import type { ReadModel } from '@keystream/read-model';
 import type { Projection } from './projection.js';
 
@@ -11,11 +11,15 @@ export interface RebuildProgress {
   head: bigint;
 }
 
+const MAX_SWAP_ATTEMPTS = 20;
+
 /**
  * Rebuilds projections from the first event into shadow tables beside the live ones, then swaps
- * them in with one transaction, so the listing keeps answering throughout. Live processors keep
- * running; after the swap their checkpoint compare-and-set fails once and they resume from the
- * rebuilt checkpoint. Side-effecting processors (the audit relay) are never touched.
+ * them in with one transaction, so the listing keeps answering throughout. The swap only happens
+ * when the shadow has caught up with the live checkpoints: a live processor may have applied newer
+ * events meanwhile (a revocation, say), and swapping in an older view would undo them. So the
+ * rebuild catches up and offers the swap again until it is taken. Side-effecting processors (the
+ * audit relay) are never touched.
  */
 export async function rebuildProjections(
   eventStore: EventStore,
@@ -25,34 +29,50 @@ export async function rebuildProjections(
   batchSize = 1000,
 ): Promise<{ events: number }> {
   const shadow = await readModel.openShadow();
-  let total = 0;
   const head = (await eventStore.headPosition())?.commit ?? 0n;
-  for (const projection of projections) {
-    let processed = 0;
-    let after: GlobalPosition | undefined;
-    let checkpoint: string | undefined;
-    for (;;) {
-      const page = await eventStore.readAll({ after, maxCount: batchSize, filter: projection.filter });
-      const next = page.scannedTo ?? page.events.at(-1)?.position;
-      if (page.events.length > 0 || (next && formatPosition(next) !== checkpoint)) {
-        await shadow.transaction(async (tx) => {
-          for (const event of page.events) await projection.apply(tx, event);
-          if (next) {
-            if (!(await tx.compareAndSetCheckpoint(projection.name, checkpoint, formatPosition(next)))) {
-              throw new Error(`Another rebuild of ${projection.name} is running`);
-            }
-          }
-        });
-      }
-      if (next) checkpoint = formatPosition(next);
-      processed += page.events.length;
-      const position = page.isEnd ? head : (next?.commit ?? 0n);
-      onProgress({ projection: projection.name, processed, position: position > head ? head : position, head });
-      if (page.isEnd) break;
-      after = page.events.at(-1)!.position;
+  let events = 0;
+  for (let attempt = 1; attempt <= MAX_SWAP_ATTEMPTS; attempt++) {
+    for (const projection of projections) {
+      events += await catchUp(eventStore, shadow, projection, batchSize, (processed, position) =>
+        onProgress({ projection: projection.name, processed, position: position > head ? head : position, head }),
+      );
     }
-    total += processed;
+    const names = projections.map((projection) => projection.name);
+    if (await readModel.swapInShadow(names, isAhead)) return { events };
   }
-  await readModel.swapInShadow(projections.map((projection) => projection.name));
-  return { events: total };
+  throw new Error(`The live projections kept moving ahead of the rebuild ${MAX_SWAP_ATTEMPTS} times; try again`);
+}
+
+const isAhead = (live: string, shadow: string | undefined): boolean =>
+  shadow === undefined || comparePositions(parsePosition(live), parsePosition(shadow)) > 0;
+
+/** Applies the events after the shadow's checkpoint to it; returns how many it applied. */
+async function catchUp(
+  eventStore: EventStore,
+  shadow: ReadModel,
+  projection: Projection,
+  batchSize: number,
+  onProgress: (processed: number, position: bigint) => void,
+): Promise<number> {
+  let checkpoint = await shadow.getCheckpoint(projection.name);
+  let after: GlobalPosition | undefined = checkpoint === undefined ? undefined : parsePosition(checkpoint);
+  let processed = 0;
+  for (;;) {
+    const page = await eventStore.readAll({ after, maxCount: batchSize, filter: projection.filter });
+    const next = page.scannedTo ?? page.events.at(-1)?.position;
+    if (next && formatPosition(next) !== checkpoint) {
+      const expected = checkpoint;
+      await shadow.transaction(async (tx) => {
+        if (!(await tx.compareAndSetCheckpoint(projection.name, expected, formatPosition(next)))) {
+          throw new Error(`Another rebuild of ${projection.name} is running`);
+        }
+        for (const event of page.events) await projection.apply(tx, event);
+      });
+      checkpoint = formatPosition(next);
+    }
+    processed += page.events.length;
+    onProgress(processed, page.isEnd ? BigInt(Number.MAX_SAFE_INTEGER) : (next?.commit ?? 0n));
+    if (page.isEnd) return processed;
+    after = page.events.at(-1)!.position;
+  }
 }

@@ -103,8 +103,14 @@ export interface ReadModel {
   /**
    * In one transaction: the live tables take the shadow's rows, and the named checkpoints take the
    * shadow's values. Readers see the old view or the new one, never a mix. Drops the shadow.
+   * Refuses (false, nothing changed, shadow kept) when a live checkpoint is ahead of the shadow's
+   * by `isAhead`: swapping then would undo what the live processors applied meanwhile, such as a
+   * revocation. The live checkpoints are locked before the comparison, so they cannot move past it.
    */
-  swapInShadow(checkpointNames: readonly string[]): Promise<void>;
+  swapInShadow(
+    checkpointNames: readonly string[],
+    isAhead: (live: string, shadow: string | undefined) => boolean,
+  ): Promise<boolean>;
   /**
    * Tries to become the one instance that runs the named processors; undefined while another holds
    * it. The lease dies with its holder, so a standby instance can take over within seconds.

@@ -11,14 +11,22 @@ async function keyIds(readModel: ReadModel, tenantId: string): Promise<string[]>
   return page.rows.map((row) => row.keyId).sort();
 }
 
-async function seed(readModel: ReadModel, rows: readonly KeyListingRow[], checkpoints: Record<string, string>) {
+/** Positions in these tests are plain numbers; a missing shadow checkpoint is behind any live one. */
+const ahead = (live: string, shadow: string | undefined) => shadow === undefined || Number(live) > Number(shadow);
+
+async function seed(
+  readModel: ReadModel,
+  rows: readonly KeyListingRow[],
+  checkpoints: Record<string, string>,
+  previous?: string,
+) {
   await readModel.transaction(async (tx) => {
     for (const row of rows) {
       await tx.putListingRow(row);
       await tx.putVerificationRow(verificationRow({ keyId: row.keyId, tenantId: row.tenantId }));
     }
     for (const [name, position] of Object.entries(checkpoints)) {
-      await tx.compareAndSetCheckpoint(name, undefined, position);
+      await tx.compareAndSetCheckpoint(name, previous, position);
     }
   });
 }
@@ -56,7 +64,7 @@ export function describeShadowContract(make: MakeReadModel): void {
       const rebuilt = rows(2, 10);
       await seed(shadow, rebuilt, { [REBUILT]: '41', [RELAY]: '0' });
 
-      await live().swapInShadow([REBUILT]);
+      await live().swapInShadow([REBUILT], ahead);
 
       expect(await keyIds(live(), tenantId)).toEqual(rebuilt.map((row) => row.keyId).sort());
       expect(await live().getKey(tenantId, rebuilt[0]!.keyId)).toStrictEqual(rebuilt[0]);
@@ -68,21 +76,27 @@ export function describeShadowContract(make: MakeReadModel): void {
       expect(await live().getCheckpoint(RELAY)).toBe('38');
     });
 
-    it('clears a named live checkpoint that the shadow never stored', async () => {
-      await seed(live(), rows(1), { [REBUILT]: '40' });
-      await live().openShadow();
+    it('refuses, changing nothing, while a live checkpoint is ahead of the shadow’s', async () => {
+      const before = rows(2);
+      await seed(live(), before, { [REBUILT]: '40' });
+      const shadow = await live().openShadow();
+      await seed(shadow, rows(1, 10), { [REBUILT]: '39' });
 
-      await live().swapInShadow([REBUILT]);
+      expect(await live().swapInShadow([REBUILT], ahead)).toBe(false);
 
-      expect(await keyIds(live(), tenantId)).toEqual([]);
-      expect(await live().getCheckpoint(REBUILT)).toBeUndefined();
+      expect(await keyIds(live(), tenantId)).toEqual(before.map((row) => row.keyId).sort());
+      expect(await live().getCheckpoint(REBUILT)).toBe('40');
+      // The shadow is kept, to be caught up and offered again.
+      await seed(shadow, [], { [REBUILT]: '40' }, '39');
+      expect(await live().swapInShadow([REBUILT], ahead)).toBe(true);
+      expect(await live().getCheckpoint(REBUILT)).toBe('40');
     });
 
     it('opens again, empty, after a swap', async () => {
       const first = await live().openShadow();
       const rebuilt = rows(2);
       await seed(first, rebuilt, { [REBUILT]: '9' });
-      await live().swapInShadow([REBUILT]);
+      await live().swapInShadow([REBUILT], ahead);
 
       const second = await live().openShadow();
 
@@ -106,7 +120,7 @@ export function describeShadowContract(make: MakeReadModel): void {
       await seed(live(), before, { [REBUILT]: '40' });
 
       // No shadow is open, so the copy fails after the live rows were already deleted.
-      await expect(live().swapInShadow([REBUILT])).rejects.toThrow();
+      await expect(live().swapInShadow([REBUILT], ahead)).rejects.toThrow();
 
       expect(await keyIds(live(), tenantId)).toEqual(before.map((row) => row.keyId).sort());
       expect(await live().getCheckpoint(REBUILT)).toBe('40');
@@ -124,7 +138,7 @@ export function describeShadowContract(make: MakeReadModel): void {
       try {
         let done = false;
         const swap = live()
-          .swapInShadow([REBUILT])
+          .swapInShadow([REBUILT], ahead)
           .finally(() => (done = true));
         const seen: string[][] = [];
         while (!done) seen.push(await keyIds(reader, tenantId));

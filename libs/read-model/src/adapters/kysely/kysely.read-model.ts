@@ -98,11 +98,14 @@ export class KyselyReadModel implements ReadModel {
     return new KyselyReadModel(this.db, this.shadow, true, this.leases);
   }
 
-  async swapInShadow(checkpointNames: readonly string[]): Promise<void> {
+  async swapInShadow(
+    checkpointNames: readonly string[],
+    isAhead: (live: string, shadow: string | undefined) => boolean,
+  ): Promise<boolean> {
     this.assertLive('swapInShadow');
-    await this.db
+    return this.db
       .transaction()
-      .execute((trx) => swapShadowIntoLive(trx, this.tables, this.shadow, checkpointNames));
+      .execute((trx) => swapShadowIntoLive(trx, this.tables, this.shadow, checkpointNames, isAhead));
   }
 
   tryAcquireLease(name: string): Promise<ProcessingLease | undefined> {

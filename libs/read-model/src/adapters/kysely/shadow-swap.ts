@@ -22,7 +22,9 @@ export async function swapShadowIntoLive(
   live: ReadModelTables,
   shadow: ReadModelTables,
   checkpointNames: readonly string[],
-): Promise<void> {
+  isAhead: (live: string, shadow: string | undefined) => boolean,
+): Promise<boolean> {
+  if (await liveIsAhead(trx, live, shadow, checkpointNames, isAhead)) return false;
   await trx.deleteFrom(live.listing).execute();
   await trx
     .insertInto(live.listing)
@@ -48,4 +50,25 @@ export async function swapShadowIntoLive(
   }
 
   await dropTables(trx, shadow);
+  return true;
+}
+
+/**
+ * Touches the live checkpoint rows first: an update locks them on PostgreSQL (a processor's
+ * compare-and-set then waits for this transaction) and is a write on SQLite, whose transactions
+ * already hold the file's write lock. Only then are they compared with the shadow's.
+ */
+async function liveIsAhead(
+  trx: Kysely<ReadModelDatabase>,
+  live: ReadModelTables,
+  shadow: ReadModelTables,
+  names: readonly string[],
+  isAhead: (live: string, shadow: string | undefined) => boolean,
+): Promise<boolean> {
+  if (names.length === 0) return false;
+  await trx.updateTable(live.checkpoints).set((eb) => ({ updated_at: eb.ref('updated_at') })).where('name', 'in', names).execute();
+  const current = await trx.selectFrom(live.checkpoints).select(['name', 'position']).where('name', 'in', names).execute();
+  const rebuilt = await trx.selectFrom(shadow.checkpoints).select(['name', 'position']).where('name', 'in', names).execute();
+  const rebuiltPosition = new Map(rebuilt.map((row) => [row.name, row.position]));
+  return current.some((row) => isAhead(row.position, rebuiltPosition.get(row.name)));
 }

@@ -43,7 +43,7 @@ describe('SQLite read model', () => {
     const shadow = await (await open()).openShadow();
 
     await expect(shadow.openShadow()).rejects.toThrow(/live read model/);
-    await expect(shadow.swapInShadow([])).rejects.toThrow(/live read model/);
+    await expect(shadow.swapInShadow([], () => false)).rejects.toThrow(/live read model/);
   });
 
   it('rejects a page size that is not a positive integer', async () => {
