@@ -74,10 +74,15 @@ export class ProcessingRuntime {
         await sleep(this.options.leaseRetryMs ?? 2_000, undefined, { signal }).catch(() => undefined);
         continue;
       }
+      if (signal.aborted) {
+        // Stopped while the lease was being granted: hand it straight back.
+        await lease.release();
+        break;
+      }
       this.role = 'leader';
       this.logger.info({ processors: this.processors.map((p) => p.consumer.name) }, 'processing lease taken; running processors');
       for (const processor of this.processors) processor.start();
-      await Promise.race([lease.lost, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
+      await Promise.race([lease.lost, aborted(signal)]);
       await Promise.all(this.processors.map((processor) => processor.stop()));
       await lease.release();
       if (!signal.aborted) this.logger.warn({}, 'processing lease lost; standing by');
@@ -94,3 +99,6 @@ export class ProcessingRuntime {
     await this.stop();
   }
 }
+
+const aborted = (signal: AbortSignal): Promise<void> =>
+  signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
