@@ -3,7 +3,6 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { type AppConfig, PinoNestLogger } from '@keystream/config';
-import { sendProblem } from '@keystream/problem-details';
 import { AppModule } from './app.module.js';
 
 /** Bodies over this are refused with 413 before they are parsed. */
@@ -20,10 +19,6 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
     bufferLogs: true,
   });
-  const fastify = app.getHttpAdapter().getInstance();
-  const nestLogger = { error: (message: string) => logger.error(message) };
-  // Errors Fastify raises before Nest routes the request (body too large, malformed JSON).
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, error, request.url.split('?')[0], nestLogger));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

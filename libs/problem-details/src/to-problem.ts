@@ -60,7 +60,9 @@ const classify = (error: unknown): { code: ProblemCode; detail: string; errors?:
   return { code, detail: SAFE_FRAMEWORK_DETAILS[code] ?? PROBLEM_CODES[code].title, unexpected: false };
 };
 
+/** Fastify's body-parser errors, as thrown or as the `cause` Nest wraps them in. */
 const isJsonSyntaxError = (error: unknown): boolean => {
-  const code = (error as { code?: unknown }).code;
-  return error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
+  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  if (error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return true;
+  return cause !== undefined && cause !== error && isJsonSyntaxError(cause);
 };

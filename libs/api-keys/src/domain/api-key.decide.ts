@@ -81,13 +81,10 @@ const editKey = (command: EditKey, key: ExistingKey): ApiKeyEvent[] => {
   if (command.description !== undefined && command.description !== key.description) {
     changes.description = { before: key.description, after: command.description };
   }
-  if (command.expiresAt !== undefined) {
-    const expiresAt = command.expiresAt.toISOString();
-    if (expiresAt !== key.expiresAt) {
-      const invalidExpiry = checkExpiry(command.expiresAt, command.now, command.limits.maxLifetimeDays);
-      if (invalidExpiry) throw new InvalidRequestError([invalidExpiry]);
-      changes.expiresAt = { before: key.expiresAt, after: expiresAt };
-    }
+  if (command.expiresAt !== undefined && command.expiresAt.getTime() !== new Date(key.expiresAt).getTime()) {
+    const invalidExpiry = checkExpiry(command.expiresAt, command.now, command.limits.maxLifetimeDays);
+    if (invalidExpiry) throw new InvalidRequestError([invalidExpiry]);
+    changes.expiresAt = { before: key.expiresAt, after: command.expiresAt.toISOString() };
   }
   if (Object.keys(changes).length === 0) return [];
   return [{ type: 'KeyEdited', data: { ...ids(key), changes, editedAt: command.now.toISOString() } }];

@@ -25,7 +25,7 @@ export class InvalidRequestError extends ApiKeyError {
 export class KeyNotFoundError extends ApiKeyError {
   readonly code = 'ResourceNotFound';
   constructor(keyId: string) {
-    super(`API key ${keyId} not found`);
+    super(keyId ? `API key ${keyId} not found` : 'API key not found');
   }
 }
 

@@ -21,7 +21,7 @@ export class ChangeKeyStateController {
   @ApiOperation({ summary: 'Revoke (isActive false) or re-activate (isActive true) a key' })
   @ApiParam({ name: 'uid' })
   @ApiNoContentResponse({ description: 'Done; revoking a revoked key or re-activating an active one changes nothing' })
-  @ApiErrors(400, 401, 404, 409, 412)
+  @ApiErrors(400, 401, 404, 409, 412, 413)
   putState(
     @CurrentCaller() caller: UserCaller,
     @KeyUid() keyId: string,
@@ -38,7 +38,7 @@ export class ChangeKeyStateController {
   @ApiOperation({ summary: 'Same as PUT /v1/apiKeys/{uid}/state' })
   @ApiParam({ name: 'uid' })
   @ApiNoContentResponse()
-  @ApiErrors(400, 401, 404, 409, 412)
+  @ApiErrors(400, 401, 404, 409, 412, 413)
   patch(
     @CurrentCaller() caller: UserCaller,
     @KeyUid() keyId: string,

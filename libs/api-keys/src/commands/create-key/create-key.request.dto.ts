@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsObject, IsOptional, IsRFC3339, IsString, Length } from 'class-validator';
-import { ValidateNestedAs } from '../../http/validation.js';
+import { IsDefined, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { IsCalendarDateTime, ValidateNestedAs } from '../../http/validation.js';
 import { KeyMetadataDto } from '../key-fields.dto.js';
 
 export class CreateKeySpecDto {
   @ApiProperty({ format: 'date-time', description: 'In the future and at most MAX_KEY_LIFETIME_DAYS ahead' })
-  @IsRFC3339()
+  @IsCalendarDateTime()
   expiry: string;
 
   @ApiPropertyOptional({ description: 'Create on behalf of this user (tenant admins only)' })
