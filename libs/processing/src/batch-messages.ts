@@ -2,8 +2,8 @@ import type { GlobalPosition, RecordedEvent, SubscriptionMessage } from '@keystr
 
 export interface Batch {
   events: RecordedEvent[];
-  /** Where the checkpoint moves once the batch is applied. */
-  position: GlobalPosition;
+  /** Where the checkpoint moves once the batch is applied; absent for a bare "caught up" signal. */
+  position?: GlobalPosition;
   /** True when the batch ends at the live end of the log. */
   caughtUp: boolean;
 }
@@ -50,8 +50,7 @@ export async function* batchMessages(
         position = message.position;
       } else {
         caughtUp = true;
-        const batch = flush();
-        if (batch) yield batch;
+        yield flush() ?? { events: [], caughtUp };
         continue;
       }
       if (events.length >= maxSize) yield flush()!;

@@ -143,6 +143,10 @@ export class CheckpointedProcessor {
       maxWaitMs: this.options.maxWaitMs ?? 5,
     });
     for await (const batch of batches) {
+      if (!batch.position) {
+        this.current = { ...this.current, state: 'live' };
+        continue;
+      }
       const next = formatPosition(batch.position);
       await this.consumer.consume(batch.events, { expected: checkpoint, next });
       checkpoint = next;
