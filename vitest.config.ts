@@ -15,6 +15,8 @@ export default defineConfig({
   resolve: { alias },
   test: {
     include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/**/*.spec.ts'],
+    // Starts the test Kafka broker unless KAFKA_BROKERS is set, and stops it at the end.
+    globalSetup: ['test/setup/kafka.global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,0 +1,47 @@
+import type { RecordedEvent } from '@keystream/event-store';
+import { type BatchConsumer, CheckpointMovedError } from '@keystream/processing';
+import type { ReadModel } from '@keystream/read-model';
+import type { AuditMessage, AuditPublisher } from './audit-publisher.port.js';
+import { AUDITED_STREAM_PREFIX, type CloudEventOptions, toCloudEvent } from './cloud-event.js';
+
+/** The relay's checkpoint name. Its own, never a projection's: a rebuild can never move it. */
+export const AUDIT_RELAY = 'audit-relay-v1';
+
+export const AUDIT_RELAY_FILTER = { streamNamePrefixes: [AUDITED_STREAM_PREFIX] };
+
+export interface AuditRelayOptions extends CloudEventOptions {
+  /** Only to run a second, independent relay (another topic); defaults to AUDIT_RELAY. */
+  name?: string;
+}
+
+/**
+ * The audit relay as a CheckpointedProcessor consumer: each batch of key events becomes ONE
+ * publish, and only after the broker acknowledged all of it does the checkpoint move, by
+ * compare-and-set. A crash between the two re-publishes that batch (at least once, consumers
+ * dedupe by CloudEvent id); a failed publish throws, so the processor retries with back-off and
+ * the checkpoint, hence the lag, stays where it was. Events with no audit mapping are skipped.
+ */
+export function auditRelay(
+  publisher: AuditPublisher,
+  readModel: Pick<ReadModel, 'getCheckpoint' | 'transaction'>,
+  options: AuditRelayOptions = {},
+): BatchConsumer {
+  const name = options.name ?? AUDIT_RELAY;
+  return {
+    name,
+    filter: AUDIT_RELAY_FILTER,
+    loadCheckpoint: () => readModel.getCheckpoint(name),
+    async consume(events, { expected, next }) {
+      await publisher.publish(toAuditMessages(events, options));
+      const moved = await readModel.transaction((tx) => tx.compareAndSetCheckpoint(name, expected, next));
+      if (!moved) throw new CheckpointMovedError();
+    },
+  };
+}
+
+export function toAuditMessages(events: readonly RecordedEvent[], options: CloudEventOptions = {}): AuditMessage[] {
+  return events.flatMap((recorded) => {
+    const event = toCloudEvent(recorded, options);
+    return event ? [{ key: event.subject, event }] : [];
+  });
+}

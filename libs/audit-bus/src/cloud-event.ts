@@ -1,0 +1,161 @@
+import type { RecordedEvent } from '@keystream/event-store';
+// Types only: the audit bus stays free of the api-keys lib's Nest module graph at runtime.
+import type { ApiKeyEvent, ApiKeyEventType, KeyChanges } from '@keystream/api-keys';
+
+/**
+ * Key events as CloudEvents 1.0, the audit topic's public contract (README "Audit events").
+ *
+ * The data is built field by field from an allow-list, never by spreading the event: a secret field
+ * added to an event later (a hash, a salt, a value) stays out of the audit trail until someone
+ * deliberately adds it here. KeyCreated's `secretHash` is the one that exists today.
+ */
+export const CLOUD_EVENTS_SPEC_VERSION = '1.0';
+export const DEFAULT_AUDIT_SOURCE = '/keystream/api-keys';
+
+export type AuditAction = 'created' | 'edited' | 'revoked' | 'reactivated' | 'deleted';
+export const AUDIT_ACTIONS: readonly AuditAction[] = ['created', 'edited', 'revoked', 'reactivated', 'deleted'];
+
+/** The streams the relay reads; typed against the api-keys constant, so a rename fails to compile. */
+export const AUDITED_STREAM_PREFIX: typeof import('@keystream/api-keys').API_KEY_STREAM_PREFIX = 'apikey-';
+
+// A Record over every event type: a new event type does not compile until it has an action here.
+const ACTIONS: Record<ApiKeyEventType, AuditAction> = {
+  KeyCreated: 'created',
+  KeyEdited: 'edited',
+  KeyRevoked: 'revoked',
+  KeyReactivated: 'reactivated',
+  KeyDeleted: 'deleted',
+};
+
+/** `io.keystream.apikey.<action>.v1`: the version is the data schema's, bumped on a breaking change. */
+export const auditEventType = (action: AuditAction): string => `io.keystream.apikey.${action}.v1`;
+
+export type AuditAuthMethod = 'jwt' | 'apiKey' | 'system' | 'unknown';
+
+export interface AuditActor {
+  /** The acting user's uid; `system` for the operator CLI. */
+  userUid: string;
+  /** How the actor authenticated. */
+  via: AuditAuthMethod;
+  /** The key the actor authenticated with, when `via` is `apiKey` (its uid, never its value). */
+  keyUid?: string;
+}
+
+export interface AuditFieldChange {
+  before: string;
+  after: string;
+}
+
+export interface AuditEventData {
+  action: AuditAction;
+  tenantUid: string;
+  keyUid: string;
+  ownerUid: string;
+  actor: AuditActor;
+  /** The key stream's revision: 0 for `created`, then +1 per event, so readers can check order. */
+  revision: number;
+  correlationId?: string;
+  /** `created` only: the key as issued, without its value or hash. */
+  key?: { name: string; description: string; scope: string; expiry: string };
+  /** `edited` only: each changed field before and after. */
+  changes?: { name?: AuditFieldChange; description?: AuditFieldChange; expiry?: AuditFieldChange };
+}
+
+export interface AuditCloudEvent {
+  specversion: typeof CLOUD_EVENTS_SPEC_VERSION;
+  /** The store's event id: stable across the relay's retries, so consumers dedupe by it. */
+  id: string;
+  source: string;
+  type: string;
+  /** The key uid. */
+  subject: string;
+  /** When the command happened (RFC 3339, UTC, milliseconds). */
+  time: string;
+  datacontenttype: 'application/json';
+  /** Extension attribute: the tenant, so consumers can route without parsing the data. */
+  tenantid: string;
+  data: AuditEventData;
+}
+
+export interface CloudEventOptions {
+  source?: string;
+}
+
+/** The CloudEvent for a recorded key event; undefined for any other event (the relay skips it). */
+export function toCloudEvent(recorded: RecordedEvent, options: CloudEventOptions = {}): AuditCloudEvent | undefined {
+  if (!Object.hasOwn(ACTIONS, recorded.type)) return undefined;
+  const event = recorded as unknown as ApiKeyEvent;
+  const metadata = recorded.metadata;
+  const action = ACTIONS[event.type];
+  const tenantUid = event.data.tenantId;
+  const correlationId = stringOr(metadata.correlationId, undefined);
+  const data: AuditEventData = {
+    action,
+    tenantUid,
+    keyUid: event.data.keyId,
+    ownerUid: event.data.ownerId,
+    actor: toActor(metadata.actor),
+    revision: Number(recorded.revision),
+    ...(correlationId === undefined ? {} : { correlationId }),
+    ...detailsOf(event),
+  };
+  return {
+    specversion: CLOUD_EVENTS_SPEC_VERSION,
+    id: recorded.id,
+    source: options.source ?? DEFAULT_AUDIT_SOURCE,
+    type: auditEventType(action),
+    subject: event.data.keyId,
+    time: occurredAt(metadata.occurredAt, recorded.recordedAt),
+    datacontenttype: 'application/json',
+    tenantid: tenantUid,
+    data,
+  };
+}
+
+function detailsOf(event: ApiKeyEvent): Pick<AuditEventData, 'key' | 'changes'> {
+  switch (event.type) {
+    case 'KeyCreated': {
+      const { name, description, scope, expiresAt } = event.data;
+      return { key: { name, description, scope, expiry: expiresAt } };
+    }
+    case 'KeyEdited':
+      return { changes: pickChanges(event.data.changes) };
+    case 'KeyRevoked':
+    case 'KeyReactivated':
+    case 'KeyDeleted':
+      return {};
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+}
+
+function pickChanges(changes: KeyChanges): NonNullable<AuditEventData['changes']> {
+  const picked: NonNullable<AuditEventData['changes']> = {};
+  const pick = (change: { before: string; after: string } | undefined) =>
+    change && { before: String(change.before), after: String(change.after) };
+  if (changes.name) picked.name = pick(changes.name);
+  if (changes.description) picked.description = pick(changes.description);
+  if (changes.expiresAt) picked.expiry = pick(changes.expiresAt);
+  return picked;
+}
+
+const AUTH_METHODS: readonly AuditAuthMethod[] = ['jwt', 'apiKey', 'system'];
+
+/** Events written before metadata carried the actor still map, as an `unknown` actor. */
+function toActor(actor: unknown): AuditActor {
+  const fields = (typeof actor === 'object' && actor !== null ? actor : {}) as Record<string, unknown>;
+  const via = AUTH_METHODS.find((method) => method === fields.via) ?? 'unknown';
+  const keyUid = via === 'apiKey' ? stringOr(fields.keyId, undefined) : undefined;
+  return { userUid: stringOr(fields.userId, 'unknown'), via, ...(keyUid === undefined ? {} : { keyUid }) };
+}
+
+function occurredAt(value: unknown, recordedAt: Date): string {
+  const parsed = typeof value === 'string' ? new Date(value) : undefined;
+  return (parsed && !Number.isNaN(parsed.getTime()) ? parsed : recordedAt).toISOString();
+}
+
+function stringOr<T extends string | undefined>(value: unknown, fallback: T): string | T {
+  return typeof value === 'string' && value.length > 0 ? value : fallback;
+}
