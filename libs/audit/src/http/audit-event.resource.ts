@@ -1,0 +1,37 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { AuditActor, AuditEventData } from '@keystream/audit-bus';
+import type { AuditEntry } from '../audit-store.port.js';
+
+/** One audit event as the HTTP API shows it: the CloudEvent's facts, flat, plus its chain position. */
+export class AuditEventResource {
+  @ApiProperty({ description: "Position in the tenant's audit chain, from 1" }) seq: number;
+  @ApiProperty({ description: 'CloudEvent id (the event id in the store)' }) id: string;
+  @ApiProperty({ description: 'When it happened (RFC 3339)' }) time: string;
+  @ApiProperty({ example: 'io.keystream.apikey.revoked.v1' }) type: string;
+  @ApiProperty({ enum: ['created', 'edited', 'revoked', 'reactivated', 'deleted'] }) action: string;
+  @ApiProperty() keyUid: string;
+  @ApiProperty() ownerUid: string;
+  @ApiProperty({ description: '{ userUid, via: jwt | apiKey | system, keyUid? }' }) actor: AuditActor;
+  @ApiPropertyOptional({ description: 'created: the key as issued (never its value)' }) key?: AuditEventData['key'];
+  @ApiPropertyOptional({ description: 'edited: each changed field, before and after' }) changes?: AuditEventData['changes'];
+  @ApiPropertyOptional() correlationId?: string;
+  @ApiProperty({ description: "The entry's chain hash" }) hash: string;
+}
+
+export function toAuditEventResource(entry: AuditEntry): AuditEventResource {
+  const { data } = entry.event;
+  return {
+    seq: entry.seq,
+    id: entry.eventId,
+    time: entry.occurredAt,
+    type: entry.event.type,
+    action: entry.action,
+    keyUid: entry.keyUid,
+    ownerUid: data.ownerUid,
+    actor: data.actor,
+    ...(data.key ? { key: data.key } : {}),
+    ...(data.changes ? { changes: data.changes } : {}),
+    ...(data.correlationId ? { correlationId: data.correlationId } : {}),
+    hash: entry.hash,
+  };
+}

@@ -1,0 +1,61 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ForbiddenError, InvalidRequestError, type UserCaller } from '@keystream/api-keys';
+import { CurrentCaller } from '@keystream/tenancy';
+import { AUDIT_STORE, type AuditStore } from '../audit-store.port.js';
+import { AuditEventResource, toAuditEventResource } from './audit-event.resource.js';
+import { AuditEventsRequest } from './audit-events.request.dto.js';
+
+class AuditListMeta {
+  @ApiProperty({ description: 'Cursor for the next (older) page; empty on the last page' }) continue: string;
+  @ApiProperty({ description: 'Items on this page' }) count: number;
+}
+
+export class AuditEventList {
+  @ApiProperty({ type: [AuditEventResource] }) items: AuditEventResource[];
+  @ApiProperty({ type: AuditListMeta }) listmeta: AuditListMeta;
+}
+
+/** A tenant admin reads the tenant's audit trail, newest first; the tenant always comes from the caller. */
+@ApiTags('audit')
+@Controller('v1/audit')
+export class AuditEventsController {
+  constructor(@Inject(AUDIT_STORE) private readonly store: AuditStore) {}
+
+  @Get('events')
+  @ApiOperation({ summary: "The tenant's audit events, newest first (tenant admins only)" })
+  @ApiOkResponse({ type: AuditEventList })
+  async list(@CurrentCaller() caller: UserCaller, @Query() query: AuditEventsRequest): Promise<AuditEventList> {
+    if (!caller.isTenantAdmin) throw new ForbiddenError('Only a tenant admin can read the audit trail');
+    const limit = query.limit ?? 100;
+    const page = await this.store.query({
+      tenantId: caller.tenantId,
+      keyUid: query.keyUid,
+      actorUid: query.actorUid,
+      action: query.action,
+      from: query.from === undefined ? undefined : normalizeTime(query.from),
+      to: query.to === undefined ? undefined : normalizeTime(query.to),
+      limit,
+      beforeSeq: query.continue === undefined ? undefined : decodeCursor(query.continue),
+    });
+    return {
+      items: page.entries.map(toAuditEventResource),
+      listmeta: { continue: page.nextBeforeSeq === undefined ? '' : encodeCursor(page.nextBeforeSeq), count: page.entries.length },
+    };
+  }
+}
+
+// Stored times are RFC 3339 UTC with milliseconds and compare as text; so must the bounds.
+const normalizeTime = (text: string): string => new Date(text).toISOString();
+
+export const encodeCursor = (beforeSeq: number): string => Buffer.from(JSON.stringify({ before: beforeSeq })).toString('base64url');
+
+export function decodeCursor(text: string): number {
+  try {
+    const { before } = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { before?: unknown };
+    if (Number.isSafeInteger(before) && (before as number) > 0) return before as number;
+  } catch {
+    // falls through to the refusal below
+  }
+  throw new InvalidRequestError([{ field: 'continue', message: 'must be a cursor returned by a previous page' }]);
+}
