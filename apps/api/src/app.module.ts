@@ -2,10 +2,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { API_KEY_PROJECTIONS, ApiKeysModule, createValidationPipe } from '@keystream/api-keys';
-import { type AppConfig, InfrastructureModule } from '@keystream/config';
+import { AuditHttpModule, openAuditStore } from '@keystream/audit';
+import { type AppConfig, InfrastructureModule, auditStoreLocation } from '@keystream/config';
 import { ProblemDetailsFilter } from '@keystream/problem-details';
 import { AuthGuard, JwtVerifier } from '@keystream/tenancy';
 import { HealthController } from './health.controller.js';
+import { MetricsController } from './metrics.controller.js';
 
 /** The HTTP service: composes the libs, holds no business logic. */
 @Module({})
@@ -16,8 +18,10 @@ export class AppModule {
       imports: [
         InfrastructureModule.forRoot({ config, logger, projections: API_KEY_PROJECTIONS, runProcessors: config.RUN_PROCESSORS }),
         ApiKeysModule,
+        // The tenant's audit trail, as the audit consumer stores it (GET /v1/audit/events).
+        AuditHttpModule.forRoot({ useFactory: () => openAuditStore(auditStoreLocation(config)) }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         {
           provide: JwtVerifier,
@@ -35,3 +39,4 @@ export class AppModule {
     };
   }
 }
+

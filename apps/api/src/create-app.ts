@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -14,6 +15,8 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     bodyLimit: BODY_LIMIT_BYTES,
     loggerInstance: logger.child({ component: 'http' }),
     requestIdHeader: false,
+    // Request ids become events' correlation ids, so they must be unique across restarts and instances.
+    genReqId: () => randomUUID(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),

@@ -10,7 +10,9 @@ import { type AppConfig, InfrastructureModule, createLogger, loadConfig } from '
  * the same checkpoint is safe: the compare-and-set lets one win each batch).
  */
 export async function withCliContext<T>(work: (context: INestApplicationContext, config: AppConfig) => Promise<T>): Promise<T> {
-  const config = loadConfig();
+  // The CLI runs the projections (its commands wait for them) but never the audit relay: the
+  // service or the worker publishes, so one short-lived process never races them on Kafka.
+  const config = { ...loadConfig(), AUDIT_SINK: 'none' as const };
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   @Module({
     imports: [

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { ConfigError } from '@keystream/config';
+import { auditCommand, openAuditStore } from '@keystream/audit';
+import { relayCommand } from '@keystream/audit-bus';
+import { ConfigError, auditStoreLocation, loadConfig, openEventStore, openReadModel } from '@keystream/config';
 import { bootstrapKeyCommand } from './commands/bootstrap-key.command.js';
 import { projectionsCommand } from './commands/projections.command.js';
 import { tokenCommand } from './commands/token.command.js';
@@ -9,7 +11,13 @@ const program = new Command('keystream')
   .description('Keystream operator commands (configuration from the same environment variables as the service)')
   .addCommand(bootstrapKeyCommand())
   .addCommand(tokenCommand())
-  .addCommand(projectionsCommand());
+  .addCommand(projectionsCommand())
+  .addCommand(relayCommand({ openEventStore: () => openEventStore(loadConfig()), openReadModel: () => openReadModel(loadConfig()) }))
+  .addCommand(
+    auditCommand({
+      openAuditStore: () => openAuditStore(auditStoreLocation(loadConfig())),
+    }),
+  );
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);

@@ -64,6 +64,23 @@ export class AppConfig {
   @Transform(toBool) @IsIn([true, false])
   RUN_PROCESSORS = true;
 
+  /** `kafka`: the audit relay publishes every key event to Kafka; `none`: no relay runs. */
+  @Transform(emptyAsUndefined) @IsIn(['none', 'kafka'])
+  AUDIT_SINK: 'none' | 'kafka' = 'none';
+
+  @ValidateIf((c: AppConfig) => c.AUDIT_SINK === 'kafka') @IsString() @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port]' })
+  KAFKA_BROKERS?: string;
+
+  @Transform(emptyAsUndefined) @IsString() @Matches(/^[A-Za-z0-9._-]{1,249}$/, { message: 'KAFKA_AUDIT_TOPIC must be a Kafka topic name' })
+  KAFKA_AUDIT_TOPIC = 'keystream.audit.v1';
+
+  /** The audit trail the consumer writes and GET /v1/audit/events reads: SQLite file unless DATABASE_URL. */
+  @Transform(emptyAsUndefined) @IsOptional() @IsString()
+  AUDIT_DB_FILE?: string;
+
+  @Transform(emptyAsUndefined) @IsOptional() @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'AUDIT_DB_SCHEMA must be a lowercase SQL identifier' })
+  AUDIT_DB_SCHEMA?: string;
+
   /** How long a successful scrypt verification is remembered, so warm requests skip hashing. */
   @Transform(toInt) @IsInt() @Min(0) @Max(3600)
   KEY_CACHE_TTL_SECONDS = 60;
@@ -75,13 +92,13 @@ export class ConfigError extends Error {
 
 /** Reads and checks the environment; the error names each bad variable and never echoes secrets. */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
-  const known = Object.keys(new AppConfig()).concat(['ESDB_CONNECTION_STRING', 'DATABASE_URL', 'DATABASE_SCHEMA', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE']);
+  const known = Object.keys(new AppConfig()).concat(['ESDB_CONNECTION_STRING', 'DATABASE_URL', 'DATABASE_SCHEMA', 'KAFKA_BROKERS', 'AUDIT_DB_FILE', 'AUDIT_DB_SCHEMA', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE']);
   const present = Object.fromEntries(known.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
   const config = plainToInstance(AppConfig, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {
     const lines = errors.map((error) => {
-      const secret = /SECRET|URL|CONNECTION/.test(error.property);
+      const secret = /SECRET|URL|CONNECTION|BROKERS/.test(error.property);
       const got = secret ? '' : ` (got ${JSON.stringify(env[error.property] ?? '')})`;
       return `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}${got}`;
     });

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { CLOCK, SystemClock } from '@keystream/clock';
@@ -7,6 +7,7 @@ import { EVENT_STORE, EsdbEventStore, type EventStore, SqliteEventStore } from '
 import { CaughtUpWaiter, type Projection, ProcessingRuntime } from '@keystream/processing';
 import { READ_MODEL, type ReadModel, openPostgresReadModel, openSqliteReadModel } from '@keystream/read-model';
 import { ID_GENERATOR, RandomIdGenerator, SECRET_HASHER, ScryptSecretHasher } from '@keystream/secrets';
+import { AUDIT_PUBLISHER, type AuditPublisher, KafkaAuditPublisher, auditRelay, parseBrokers } from '@keystream/audit-bus';
 import { APP_CONFIG, type AppConfig } from './app-config.js';
 
 export const LOGGER = Symbol('LOGGER');
@@ -26,13 +27,30 @@ export const openReadModel = async (config: AppConfig): Promise<ReadModel> => {
   return openSqliteReadModel(join(config.DATA_DIR, 'read-model.db'));
 };
 
+/**
+ * Where the audit consumer keeps the trail, and where the API and CLI read it: PostgreSQL when
+ * DATABASE_URL is set, else a SQLite file (whose folder is created here).
+ */
+export const auditStoreLocation = (config: AppConfig): { databaseUrl?: string; schema?: string; file: string } => {
+  const file = config.AUDIT_DB_FILE ?? join(config.DATA_DIR, 'audit.sqlite');
+  if (!config.DATABASE_URL) mkdirSync(dirname(file), { recursive: true });
+  return { databaseUrl: config.DATABASE_URL, schema: config.AUDIT_DB_SCHEMA, file };
+};
+
+/** The audit bus when AUDIT_SINK=kafka; otherwise nothing is published and no relay runs. */
+export const openAuditPublisher = (config: AppConfig, logger: Logger): AuditPublisher | undefined =>
+  config.AUDIT_SINK === 'kafka'
+    ? new KafkaAuditPublisher({ brokers: parseBrokers(config.KAFKA_BROKERS!), topic: config.KAFKA_AUDIT_TOPIC, logger: logger.child({ component: 'audit-bus' }) })
+    : undefined;
+
 class StoreCloser implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(AUDIT_PUBLISHER) private readonly auditPublisher: AuditPublisher | null,
   ) {}
   async onApplicationShutdown() {
-    await Promise.all([this.eventStore.close(), this.readModel.close()]);
+    await Promise.all([this.eventStore.close(), this.readModel.close(), this.auditPublisher?.close()]);
   }
 }
 
@@ -51,16 +69,23 @@ export class InfrastructureModule {
         { provide: SECRET_HASHER, useValue: new ScryptSecretHasher() },
         { provide: CLOCK, useValue: new SystemClock() },
         { provide: ID_GENERATOR, useValue: new RandomIdGenerator() },
+        // null with AUDIT_SINK=none: nothing is published and no relay runs.
+        { provide: AUDIT_PUBLISHER, useFactory: () => openAuditPublisher(config, logger) ?? null },
         {
           provide: ProcessingRuntime,
-          inject: [EVENT_STORE, READ_MODEL],
-          useFactory: (eventStore: EventStore, readModel: ReadModel) =>
-            new ProcessingRuntime(eventStore, readModel, projections, logger.child({ component: "processing" }), { enabled: runProcessors }),
+          inject: [EVENT_STORE, READ_MODEL, AUDIT_PUBLISHER],
+          useFactory: (eventStore: EventStore, readModel: ReadModel, auditPublisher: AuditPublisher | null) => {
+            const runtime = new ProcessingRuntime(eventStore, readModel, projections, logger.child({ component: 'processing' }), {
+              enabled: runProcessors,
+            });
+            if (auditPublisher) runtime.add(auditRelay(auditPublisher, readModel));
+            return runtime;
+          },
         },
         { provide: CaughtUpWaiter, inject: [ProcessingRuntime], useFactory: (runtime: ProcessingRuntime) => runtime.waiter },
         StoreCloser,
       ],
-      exports: [APP_CONFIG, LOGGER, EVENT_STORE, READ_MODEL, SECRET_HASHER, CLOCK, ID_GENERATOR, ProcessingRuntime, CaughtUpWaiter],
+      exports: [APP_CONFIG, LOGGER, EVENT_STORE, READ_MODEL, SECRET_HASHER, CLOCK, ID_GENERATOR, AUDIT_PUBLISHER, ProcessingRuntime, CaughtUpWaiter],
     };
   }
 }

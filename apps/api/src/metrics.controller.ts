@@ -1,0 +1,55 @@
+import { Controller, Get, Header, Inject, type OnModuleDestroy } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { relayLag } from '@keystream/audit-bus';
+import { APP_CONFIG, type AppConfig } from '@keystream/config';
+import { EVENT_STORE, type EventStore } from '@keystream/event-store';
+import { ProcessingRuntime } from '@keystream/processing';
+import { READ_MODEL, type ReadModel } from '@keystream/read-model';
+import { Public } from '@keystream/tenancy';
+
+/** Prometheus metrics: process health, processor failures, and how far the audit relay lags. */
+@ApiExcludeController()
+@Public()
+@Controller()
+export class MetricsController implements OnModuleDestroy {
+  private readonly registry = new Registry();
+
+  constructor(
+    @Inject(EVENT_STORE) eventStore: EventStore,
+    @Inject(READ_MODEL) readModel: ReadModel,
+    @Inject(APP_CONFIG) config: AppConfig,
+    processing: ProcessingRuntime,
+  ) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'keystream_' });
+    new Gauge({
+      name: 'keystream_processor_failures',
+      help: 'Failed attempts per processor since start (each is retried with back-off)',
+      labelNames: ['processor'],
+      registers: [this.registry],
+      collect() {
+        for (const status of processing.status().processors) this.set({ processor: status.name }, status.failures);
+      },
+    });
+    if (config.AUDIT_SINK === 'kafka') {
+      new Gauge({
+        name: 'keystream_audit_relay_lag_events',
+        help: 'Key events recorded but not yet acknowledged by Kafka',
+        registers: [this.registry],
+        async collect() {
+          this.set((await relayLag(eventStore, readModel)).eventsBehind);
+        },
+      });
+    }
+  }
+
+  @Get('metrics')
+  @Header('content-type', 'text/plain; version=0.0.4')
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  onModuleDestroy(): void {
+    this.registry.clear();
+  }
+}
