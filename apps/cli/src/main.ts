@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { auditCommand, openAuditStore } from '@keystream/audit';
 import { relayCommand } from '@keystream/audit-bus';
 import { ConfigError, auditStoreLocation, loadConfig, openEventStore, openReadModel } from '@keystream/config';
+import { auditWatchCommand } from './commands/audit-watch.command.js';
 import { bootstrapKeyCommand } from './commands/bootstrap-key.command.js';
 import { projectionsCommand } from './commands/projections.command.js';
 import { tokenCommand } from './commands/token.command.js';
@@ -16,7 +17,7 @@ const program = new Command('keystream')
   .addCommand(
     auditCommand({
       openAuditStore: () => openAuditStore(auditStoreLocation(loadConfig())),
-    }),
+    }).addCommand(auditWatchCommand()),
   );
 
 program.parseAsync(process.argv).catch((error: unknown) => {

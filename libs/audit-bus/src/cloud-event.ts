@@ -3,7 +3,7 @@ import type { RecordedEvent } from '@keystream/event-store';
 import type { ApiKeyEvent, ApiKeyEventType, KeyChanges } from '@keystream/api-keys';
 
 /**
- * Key events as CloudEvents 1.0, the audit topic's public contract (README "Audit events").
+ * Key events as CloudEvents 1.0, the audit topic's public contract (README, "Audit").
  *
  * The data is built field by field from an allow-list, never by spreading the event: a secret field
  * added to an event later (a hash, a salt, a value) stays out of the audit trail until someone
