@@ -106,6 +106,15 @@ describe('CheckpointedProcessor', () => {
     expect((await readModel.getKey('t1', 'live'))?.description.split(',')).toHaveLength(10);
   });
 
+  it('retries a failed live batch at once, even when nothing else is ever written', async () => {
+    let crashes = 1;
+    const processor = start(countingProjection(() => crashes-- > 0));
+    await new Promise((resolve) => setTimeout(resolve, 200)); // caught up on the empty log: live
+    const head = await append('quiet', 1);
+    expect(await caughtUp(head)).toBe(true);
+    expect(processor.status().failures).toBe(1);
+  });
+
   it('reports a timeout when nothing processes', async () => {
     const head = await append('a', 1);
     expect(await new CaughtUpWaiter(readModel, ['counting-v1']).waitFor(head, 50)).toBe(false);

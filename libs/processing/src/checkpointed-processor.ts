@@ -129,31 +129,45 @@ export class CheckpointedProcessor {
     await this.running;
   }
 
-  /** Runs until the signal aborts; any throw goes back to the retry policy. */
+  /**
+   * Runs until the signal aborts; any throw goes back to the retry loop. Each attempt has its own
+   * subscription, ended the moment the attempt fails: closing it otherwise waits for the next event,
+   * which on a quiet log would hold the retry (and a revocation) back indefinitely.
+   */
   private async runOnce(signal: AbortSignal): Promise<void> {
-    let checkpoint = await this.consumer.loadCheckpoint();
-    this.current = { ...this.current, position: checkpoint, state: 'catching-up' };
-    const messages = this.eventStore.subscribeToAll({
-      after: checkpoint === undefined ? undefined : parsePosition(checkpoint),
-      filter: this.consumer.filter,
-      signal,
-    });
-    const batches = batchMessages(messages, {
-      maxSize: this.options.batchSize ?? 500,
-      maxWaitMs: this.options.maxWaitMs ?? 5,
-    });
-    for await (const batch of batches) {
-      if (!batch.position) {
-        this.current = { ...this.current, state: 'live' };
-        continue;
+    const attempt = new AbortController();
+    const endAttempt = () => attempt.abort();
+    signal.addEventListener('abort', endAttempt, { once: true });
+    try {
+      let checkpoint = await this.consumer.loadCheckpoint();
+      this.current = { ...this.current, position: checkpoint, state: 'catching-up' };
+      const messages = this.eventStore.subscribeToAll({
+        after: checkpoint === undefined ? undefined : parsePosition(checkpoint),
+        filter: this.consumer.filter,
+        signal: attempt.signal,
+      });
+      const batches = batchMessages(messages, { maxSize: this.options.batchSize ?? 500, maxWaitMs: this.options.maxWaitMs ?? 5 });
+      for await (const batch of batches) {
+        if (!batch.position) {
+          this.current = { ...this.current, state: 'live' };
+          continue;
+        }
+        const next = formatPosition(batch.position);
+        try {
+          await this.consumer.consume(batch.events, { expected: checkpoint, next });
+        } catch (error) {
+          attempt.abort();
+          throw error;
+        }
+        checkpoint = next;
+        this.current = { ...this.current, position: next, state: batch.caughtUp ? 'live' : 'catching-up', lastError: undefined };
+        this.events.emit('advance', batch.position);
       }
-      const next = formatPosition(batch.position);
-      await this.consumer.consume(batch.events, { expected: checkpoint, next });
-      checkpoint = next;
-      this.current = { ...this.current, position: next, state: batch.caughtUp ? 'live' : 'catching-up', lastError: undefined };
-      this.events.emit('advance', batch.position);
+      if (!signal.aborted) throw new Error('subscription ended unexpectedly');
+    } finally {
+      signal.removeEventListener('abort', endAttempt);
+      attempt.abort();
     }
-    if (!signal.aborted) throw new Error('subscription ended unexpectedly');
   }
 }
 
