@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock } from '@keystream/clock';
 import { APP_CONFIG, type AppConfig } from '@keystream/config';
 import {
+  type AppendResult,
   ConcurrencyError,
   EVENT_STORE,
   type EventStore,
@@ -72,9 +73,7 @@ export class ApiKeyCommandRunner {
             current < 0n ? 'no_stream' : current,
           ),
         );
-        if (!(await this.waiter.waitFor(appended.position, this.config.CONSISTENCY_TIMEOUT_MS))) {
-          this.logger.warn(`Views did not reflect key ${keyId} within ${this.config.CONSISTENCY_TIMEOUT_MS} ms; answering anyway`);
-        }
+        await this.waitForViews(keyId, appended.position);
         return { revision: appended.nextExpectedRevision, changed: true };
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
@@ -82,6 +81,19 @@ export class ApiKeyCommandRunner {
       }
     }
     throw new ConcurrencyConflictError();
+  }
+
+  /**
+   * Read-your-writes, best effort: the event is already durable, so whatever happens here (a
+   * timeout, the read model down) the command has succeeded and must say so.
+   */
+  private async waitForViews(keyId: string, position: AppendResult['position']): Promise<void> {
+    const timeoutMs = this.config.CONSISTENCY_TIMEOUT_MS;
+    const shown = await this.waiter.waitFor(position, timeoutMs).catch((error: unknown) => {
+      this.logger.warn(`Could not check the views for key ${keyId}: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    });
+    if (!shown) this.logger.warn(`Views did not reflect key ${keyId} within ${timeoutMs} ms; answering anyway`);
   }
 
   private envelope(event: ApiKeyEvent, caller: Caller, now: Date, correlationId: string): EventToAppend {
