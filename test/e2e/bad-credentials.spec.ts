@@ -114,6 +114,7 @@ describe.each(READ_MODELS)('bad credentials (%s read model)', (kind) => {
       ['no tenant claim', (tenant, user) => mintToken(tenant, user, true, { omit: ['tenant'] })],
       ['an empty tenant claim', (tenant, user) => mintToken(tenant, user, true, { claims: { tenant: '' } })],
       ['no sub claim', (tenant, user) => mintToken(tenant, user, true, { omit: ['sub'] })],
+      ['no exp claim (it would never expire)', (tenant, user) => mintToken(tenant, user, true, { omit: ['exp'] })],
       ['roles as a string', (tenant, user) => mintToken(tenant, user, false, { claims: { roles: 'tenant-admin' } })],
       ['HS512 with the right secret', (tenant, user) =>
         new SignJWT({ sub: user, tenant, roles: ['tenant-admin'] }).setProtectedHeader({ alg: 'HS512' }).setExpirationTime('1h').sign(new TextEncoder().encode(JWT_SECRET))],

@@ -18,6 +18,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(ConfigError);
   });
 
+  it('refuses two identity providers at once', () => {
+    expect(() => loadConfig({ AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: 'https://idp.example/jwks' })).toThrow(/AUTH_JWKS_URL: set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both/);
+  });
+
   it('never echoes a secret it refuses', () => {
     expect(() => loadConfig({ AUTH_JWT_SECRET: 'short-secret' })).toThrow(/AUTH_JWT_SECRET/);
     try {

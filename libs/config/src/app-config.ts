@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf, ValidationError, validateSync } from 'class-validator';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -96,6 +96,12 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
   const present = Object.fromEntries(known.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
   const config = plainToInstance(AppConfig, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: false });
+  if (config.AUTH_JWT_SECRET && config.AUTH_JWKS_URL) {
+    errors.push(Object.assign(new ValidationError(), {
+      property: 'AUTH_JWKS_URL',
+      constraints: { exclusive: 'set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both: one identity provider verifies tokens' },
+    }));
+  }
   if (errors.length > 0) {
     const lines = errors.map((error) => {
       const secret = /SECRET|URL|CONNECTION|BROKERS/.test(error.property);

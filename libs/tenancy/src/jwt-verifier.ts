@@ -38,7 +38,13 @@ export class JwtVerifier {
   async verify(token: string): Promise<UserCaller | undefined> {
     if (!this.key) return undefined;
     try {
-      const options = { algorithms: this.algorithms, issuer: this.settings.issuer, audience: this.settings.audience };
+      // A token without `exp` would be valid forever: refuse it.
+      const options = {
+        algorithms: this.algorithms,
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+        requiredClaims: ['exp', 'sub'],
+      };
       const { payload } =
         this.key instanceof Uint8Array ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options);
       return toCaller(payload);
