@@ -22,6 +22,7 @@ describe.each(READ_MODELS)('status codes (%s read model)', (kind) => {
     const response = await h.current.call('POST', '/v1/apiKeys', { headers: alice.headers, body: createBody('k') });
     expect(response.status).toBe(201);
     expect(String(response.headers['content-type'])).toMatch(/^application\/json/);
+    expect(response.headers['cache-control']).toBe('no-store');
     expect(Object.keys(response.json).sort()).toEqual(['apiKey', 'uid']);
     expect(response.json.uid).toMatch(/^[0-9a-f]{24}$/);
     expect(response.json.apiKey).toMatch(/^ks_[0-9a-f]{24}_[0-9A-Za-z]+$/);

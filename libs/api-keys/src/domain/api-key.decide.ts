@@ -43,14 +43,25 @@ export const decide = (command: ApiKeyCommand, state: ApiKeyState): ApiKeyEvent[
   }
 };
 
-const createKey = (command: CreateKey, state: ApiKeyState): ApiKeyEvent[] => {
-  const { caller, ownerId, limits, now } = command;
+/**
+ * The rules of creation that need no state: who may create for whom, and the expiry. Exported so
+ * the handler can refuse a bad request before it spends a scrypt hash on it.
+ */
+export const checkCreateRequest = (
+  command: Pick<CreateKey, 'caller' | 'ownerId' | 'expiresAt' | 'now' | 'limits'>,
+): void => {
+  const { caller, ownerId } = command;
   if (caller.kind === 'user' && ownerId !== caller.userId && !caller.isTenantAdmin) {
     throw new ForbiddenError('Only a tenant admin can create API keys for another user');
   }
-  if (state.status !== 'absent') throw new KeyAlreadyExistsError(command.keyId);
-  const invalidExpiry = checkExpiry(command.expiresAt, now, limits.maxLifetimeDays);
+  const invalidExpiry = checkExpiry(command.expiresAt, command.now, command.limits.maxLifetimeDays);
   if (invalidExpiry) throw new InvalidRequestError([invalidExpiry]);
+};
+
+const createKey = (command: CreateKey, state: ApiKeyState): ApiKeyEvent[] => {
+  const { caller, ownerId, limits, now } = command;
+  checkCreateRequest(command);
+  if (state.status !== 'absent') throw new KeyAlreadyExistsError(command.keyId);
   if (command.ownerKeyCount >= limits.maxKeysPerUser) throw new KeyLimitReachedError(limits.maxKeysPerUser);
   // A key acts with its owner's roles; one made on someone else's behalf never carries admin rights.
   const forSelfAsAdmin = caller.kind === 'system' || (caller.isTenantAdmin && ownerId === caller.userId);

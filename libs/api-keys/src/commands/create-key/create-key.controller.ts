@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller } from '@keystream/tenancy';
@@ -15,6 +15,8 @@ export class CreateKeyController {
 
   @Post()
   @HttpCode(201)
+  // The one response that carries a key value: no cache on the way may keep it.
+  @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Create an API key; the response is the only time its value is shown' })
   @ApiCreatedResponse({ type: CreateKeyResponse })
   @ApiErrors(400, 401, 403, 409, 413)
