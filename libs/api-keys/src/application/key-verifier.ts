@@ -13,6 +13,24 @@ interface Verified {
   revision: number;
 }
 
+/** Failed hashes allowed per key id and window before that key id is refused without hashing. */
+export const MAX_FAILED_VERIFICATIONS = 10;
+const FAILURE_WINDOW_MS = 60_000;
+
+/**
+ * A key id is not secret (it is in URLs and audit events) and the checksum only catches typos, so
+ * anyone can send well-formed values with guessed secrets, each costing a scrypt hash. Past a few
+ * failures a key id answers 429 without hashing until its window ends; a caller who holds the real
+ * value and has used it recently is still served from the cache.
+ */
+export class TooManyFailedAttemptsError extends Error {
+  readonly code = 'TooManyRequests';
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many failed attempts with this API key; retry later');
+    this.name = 'TooManyFailedAttemptsError';
+  }
+}
+
 /**
  * Checks a presented key. Malformed values and bad checksums are refused before any lookup; the
  * key id inside the value finds the one verification row; revoked, deleted and expired keys are
@@ -24,6 +42,7 @@ interface Verified {
 export class KeyVerifier implements ApiKeyAuthenticator {
   private readonly verified: LRUCache<string, Verified>;
   private readonly inFlight = new Map<string, Promise<boolean>>();
+  private readonly failures = new LRUCache<string, { count: number; since: number }>({ max: 100_000, ttl: FAILURE_WINDOW_MS });
 
   constructor(
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
@@ -45,8 +64,14 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     const digest = createHash('sha256').update(value).digest();
     const cached = this.verified.get(row.keyId);
     const warm = cached !== undefined && cached.revision === row.revision && timingSafeEqual(cached.digest, digest);
-    if (!warm && !(await this.verifyOnce(value, row.secretHash, digest))) return undefined;
-    if (!warm) this.verified.set(row.keyId, { digest, revision: row.revision });
+    if (!warm) {
+      this.refuseWhileLockedOut(row.keyId);
+      if (!(await this.verifyOnce(value, row.secretHash, digest))) {
+        this.recordFailure(row.keyId);
+        return undefined;
+      }
+      this.verified.set(row.keyId, { digest, revision: row.revision });
+    }
     return {
       kind: 'user',
       tenantId: row.tenantId,
@@ -55,6 +80,20 @@ export class KeyVerifier implements ApiKeyAuthenticator {
       via: 'apiKey',
       keyId: row.keyId,
     };
+  }
+
+  private refuseWhileLockedOut(keyId: string): void {
+    const failures = this.failures.get(keyId);
+    if (failures && failures.count >= MAX_FAILED_VERIFICATIONS) {
+      const left = failures.since + FAILURE_WINDOW_MS - this.clock.now().getTime();
+      throw new TooManyFailedAttemptsError(Math.max(1, Math.ceil(left / 1000)));
+    }
+  }
+
+  private recordFailure(keyId: string): void {
+    const failures = this.failures.get(keyId);
+    if (failures) failures.count += 1;
+    else this.failures.set(keyId, { count: 1, since: this.clock.now().getTime() });
   }
 
   /** Concurrent first requests with the same value share one scrypt run. */

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FixedClock } from '@keystream/clock';
+import { loadConfig } from '@keystream/config';
+import { type KeyVerificationRow, type ReadModel, openSqliteReadModel } from '@keystream/read-model';
+import { ScryptSecretHasher, type SecretHasher, newApiKeyValue, newKeyId } from '@keystream/secrets';
+import { KeyVerifier, MAX_FAILED_VERIFICATIONS, TooManyFailedAttemptsError } from './key-verifier.js';
+
+/** Counts scrypt runs, so the tests can tell a cache hit or a refusal from a hash. */
+class CountingHasher implements SecretHasher {
+  runs = 0;
+  private readonly inner = new ScryptSecretHasher({ N: 2 ** 10, r: 8, p: 1, keyLength: 32, saltLength: 16 });
+  hash(secret: string) {
+    return this.inner.hash(secret);
+  }
+  verify(secret: string, stored: string) {
+    this.runs += 1;
+    return this.inner.verify(secret, stored);
+  }
+}
+
+/** Same key id and checksum rules, another secret: what a guesser sends. */
+const guessFor = (keyId: string) => newApiKeyValue(keyId);
+
+describe('KeyVerifier', () => {
+  let dir: string;
+  let readModel: ReadModel;
+  const clock = new FixedClock(new Date('2026-11-23T10:00:00.000Z'));
+  const hasher = new CountingHasher();
+  let verifier: KeyVerifier;
+
+  const issue = async (overrides: Partial<KeyVerificationRow> = {}) => {
+    const keyId = newKeyId();
+    const value = newApiKeyValue(keyId);
+    const row: KeyVerificationRow = {
+      keyId, tenantId: 't1', ownerId: 'alice', scope: 'user', secretHash: await hasher.hash(value),
+      expiresAt: '2027-01-01T00:00:00.000Z', isActive: true, deleted: false, revision: 0, ...overrides,
+    };
+    await readModel.transaction((tx) => tx.putVerificationRow(row));
+    return { keyId, value, row };
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'keystream-verifier-'));
+    readModel = await openSqliteReadModel(join(dir, 'read-model.db'));
+    verifier = new KeyVerifier(readModel, hasher, clock, loadConfig({}));
+  });
+  afterAll(async () => {
+    await readModel.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('accepts the real value as its owner, hashing only the first time', async () => {
+    const { keyId, value } = await issue();
+    const before = hasher.runs;
+    expect(await verifier.authenticate(value)).toEqual({ kind: 'user', tenantId: 't1', userId: 'alice', isTenantAdmin: false, via: 'apiKey', keyId });
+    await verifier.authenticate(value);
+    await verifier.authenticate(value);
+    expect(hasher.runs - before).toBe(1);
+  });
+
+  it('hashes again once any event moved the row’s revision', async () => {
+    const { value, row } = await issue();
+    await verifier.authenticate(value);
+    const before = hasher.runs;
+    await readModel.transaction((tx) => tx.putVerificationRow({ ...row, revision: 1, expiresAt: '2027-02-01T00:00:00.000Z' }));
+    expect(await verifier.authenticate(value)).toBeDefined();
+    expect(hasher.runs - before).toBe(1);
+  });
+
+  it('refuses revoked, deleted and expired keys without hashing', async () => {
+    const before = hasher.runs;
+    for (const overrides of [{ isActive: false }, { deleted: true }, { expiresAt: '2026-11-23T09:59:59.999Z' }]) {
+      const { value } = await issue(overrides);
+      expect(await verifier.authenticate(value)).toBeUndefined();
+    }
+    expect(hasher.runs).toBe(before);
+  });
+
+  it('refuses malformed values and unknown key ids without hashing', async () => {
+    const before = hasher.runs;
+    expect(await verifier.authenticate('ks_nonsense')).toBeUndefined();
+    expect(await verifier.authenticate(newApiKeyValue(newKeyId()))).toBeUndefined();
+    expect(hasher.runs).toBe(before);
+  });
+
+  it('stops hashing guesses for a key id after repeated failures, and says when to retry', async () => {
+    const { keyId, value } = await issue();
+    await verifier.authenticate(value); // the owner's value is now cached
+    for (let i = 0; i < MAX_FAILED_VERIFICATIONS; i++) expect(await verifier.authenticate(guessFor(keyId))).toBeUndefined();
+    const before = hasher.runs;
+    await expect(verifier.authenticate(guessFor(keyId))).rejects.toBeInstanceOf(TooManyFailedAttemptsError);
+    expect(hasher.runs).toBe(before);
+    expect(await verifier.authenticate(value)).toBeDefined(); // served from the cache
+  });
+});
