@@ -29,6 +29,9 @@ export class HealthController {
     const [eventStore, readModel] = await Promise.all([this.eventStore.isHealthy(), this.readModel.isHealthy()]);
     const ready = eventStore && readModel;
     reply.status(ready ? 200 : 503);
-    return { status: ready ? "ready" : "unavailable", eventStore, readModel, processing: this.processing.status() };
+    const { role, processors } = this.processing.status();
+    // States only: error texts (which may name hosts) stay in the logs, not on an open route.
+    const states = processors.map(({ name, state, failures }) => ({ name, state, failures }));
+    return { status: ready ? 'ready' : 'unavailable', eventStore, readModel, processing: { role, processors: states } };
   }
 }

@@ -8,6 +8,8 @@ import { ProcessingRuntime } from '@keystream/processing';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { Public } from '@keystream/tenancy';
 
+const LAG_REFRESH_MS = 5_000;
+
 /** Prometheus metrics: process health, processor failures, and how far the audit relay lags. */
 @ApiExcludeController()
 @Public()
@@ -32,12 +34,16 @@ export class MetricsController implements OnModuleDestroy {
       },
     });
     if (config.AUDIT_SINK === 'kafka') {
+      // Reading the lag scans the log past the relay's checkpoint: at most once per interval, however
+      // often the (unauthenticated) route is scraped.
+      let last = { at: 0, eventsBehind: 0 };
       new Gauge({
         name: 'keystream_audit_relay_lag_events',
         help: 'Key events recorded but not yet acknowledged by Kafka',
         registers: [this.registry],
         async collect() {
-          this.set((await relayLag(eventStore, readModel)).eventsBehind);
+          if (Date.now() - last.at > LAG_REFRESH_MS) last = { at: Date.now(), eventsBehind: (await relayLag(eventStore, readModel)).eventsBehind };
+          this.set(last.eventsBehind);
         },
       });
     }

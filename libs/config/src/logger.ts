@@ -19,8 +19,22 @@ export const REDACTED_PATHS = [
   'secretHash',
 ];
 
+/**
+ * Errors are logged by type, message, code and stack only: drivers attach the failing row or
+ * parameters (PostgreSQL's `detail`, `where`, `parameters`), which could hold a key's hash.
+ */
+const errorSerializer = (error: unknown) => {
+  if (!(error instanceof Error)) return { message: String(error) };
+  return { type: error.name, message: error.message, code: (error as { code?: unknown }).code, stack: error.stack };
+};
+
 export const createLogger = (level: string): Logger =>
-  pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'keystream' } });
+  pino({
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: errorSerializer },
+    base: { service: 'keystream' },
+  });
 
 /** Nest's own log lines, as structured JSON through the same pino logger. */
 export class PinoNestLogger implements LoggerService {

@@ -51,6 +51,9 @@ const classify = (error: unknown): { code: ProblemCode; detail: string; errors?:
     const errors = Array.isArray(candidate.errors) ? (candidate.errors as FieldError[]) : undefined;
     return { code: candidate.code, detail: error.message, errors, unexpected: false };
   }
+  if (isInfrastructureOutage(candidate.code)) {
+    return { code: 'ServiceUnavailable', detail: 'A backing store is unavailable; retry later', unexpected: true };
+  }
   const status = error instanceof HttpException ? error.getStatus() : typeof candidate.statusCode === 'number' ? candidate.statusCode : 500;
   const code = codeForStatus(status);
   if (code === 'InternalError') return { code, detail: 'An unexpected error occurred', unexpected: true };
@@ -66,3 +69,13 @@ const isJsonSyntaxError = (error: unknown): boolean => {
   if (error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return true;
   return cause !== undefined && cause !== error && isJsonSyntaxError(cause);
 };
+
+/**
+ * Driver errors that mean "the store is not there right now", not "this request is wrong": network
+ * failures, a busy SQLite file, and PostgreSQL's connection (08), shutdown (57P0x) and
+ * insufficient-resources (53) classes. They answer 503 so clients retry.
+ */
+const isInfrastructureOutage = (code: unknown): boolean =>
+  typeof code === 'string' &&
+  (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'SQLITE_BUSY', 'SQLITE_LOCKED'].includes(code) ||
+    /^(08|53|57P0)/.test(code));

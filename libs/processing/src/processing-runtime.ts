@@ -82,7 +82,9 @@ export class ProcessingRuntime {
       this.role = 'leader';
       this.logger.info({ processors: this.processors.map((p) => p.consumer.name) }, 'processing lease taken; running processors');
       for (const processor of this.processors) processor.start();
-      await Promise.race([lease.lost, aborted(signal)]);
+      const stopped = new AbortController();
+      await Promise.race([lease.lost, aborted(signal, stopped.signal)]);
+      stopped.abort();
       await Promise.all(this.processors.map((processor) => processor.stop()));
       await lease.release();
       if (!signal.aborted) this.logger.warn({}, 'processing lease lost; standing by');
@@ -100,5 +102,8 @@ export class ProcessingRuntime {
   }
 }
 
-const aborted = (signal: AbortSignal): Promise<void> =>
-  signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+/** Settles when `signal` aborts; `until` removes the listener when it is no longer wanted. */
+const aborted = (signal: AbortSignal, until: AbortSignal): Promise<void> =>
+  signal.aborted
+    ? Promise.resolve()
+    : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true, signal: until }));

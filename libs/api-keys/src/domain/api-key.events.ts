@@ -64,7 +64,7 @@ export const API_KEY_EVENT_TYPES: readonly ApiKeyEventType[] = [
   'KeyDeleted',
 ];
 
-/** Bumped when an event's data changes shape; readers upcast older versions. */
+/** Bumped when an event's data changes shape; readers would then upcast older versions (all are 1 so far). */
 export const API_KEY_EVENT_SCHEMA_VERSION = 1;
 
 export const API_KEY_STREAM_PREFIX = 'apikey-';

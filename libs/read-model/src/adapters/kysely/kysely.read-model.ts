@@ -16,7 +16,6 @@ import { fromListingRecord, fromVerificationRecord } from './read-model.rows.js'
 import { LIVE_TABLES, type ReadModelDatabase, type ReadModelTables, shadowTablesOf } from './read-model.schema.js';
 import { swapShadowIntoLive } from './shadow-swap.js';
 
-
 /**
  * The read model over any Kysely dialect; the SQLite and PostgreSQL factories differ only in the
  * dialect they hand in (and SQLite's, in how a transaction takes its lock). The tables are

@@ -19,21 +19,39 @@ export class AdvisoryLockLeases implements LeaseProvider {
   ) {}
 
   async tryAcquire(name: string): Promise<ProcessingLease | undefined> {
-    const client = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: 5_000 });
+    // keepAlive and a query timeout: a half-open connection must fail the heartbeat, not hang it,
+    // or this holder would go on while the server has already let another take the lock.
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      connectionTimeoutMillis: 5_000,
+      query_timeout: HEARTBEAT_MS * 2,
+      keepAlive: true,
+    });
     client.on('error', () => undefined);
-    await client.connect();
-    const { rows } = await client.query<{ acquired: boolean }>(
-      'select pg_try_advisory_lock(hashtext($1)) as acquired',
-      [`keystream:${this.namespace}:${name}`],
-    );
-    if (!rows[0]?.acquired) {
-      await client.end().catch(() => undefined);
-      return undefined;
+    let acquired = false;
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ acquired: boolean }>(
+        'select pg_try_advisory_lock(hashtext($1)) as acquired',
+        [`keystream:${this.namespace}:${name}`],
+      );
+      acquired = rows[0]?.acquired === true;
+    } finally {
+      if (!acquired) await client.end().catch(() => undefined);
     }
+    if (!acquired) return undefined;
     this.held.add(client);
     let release!: () => Promise<void>;
     const lost = new Promise<void>((resolve) => {
-      const heartbeat = setInterval(() => client.query('select 1').catch(() => drop()), HEARTBEAT_MS);
+      let beating = false;
+      const heartbeat = setInterval(() => {
+        if (beating) return;
+        beating = true;
+        client
+          .query('select 1')
+          .catch(() => drop())
+          .finally(() => (beating = false));
+      }, HEARTBEAT_MS);
       const drop = () => {
         clearInterval(heartbeat);
         this.held.delete(client);

@@ -21,7 +21,7 @@ describe('ScryptSecretHasher', () => {
   });
 
   it('answers false for a malformed stored hash instead of throwing', async () => {
-    for (const stored of ['', 'plain', 'scrypt$N=x,r=8,p=1$a$b', 'bcrypt$2b$10$abc']) {
+    for (const stored of ['', 'plain', 'scrypt$N=x,r=8,p=1$a$b', 'bcrypt$2b$10$abc', 'scrypt$N=1000,r=8,p=1$c2FsdA$aGFzaA', 'scrypt$N=1073741824,r=8,p=1$c2FsdA$aGFzaA']) {
       expect(await hasher.verify('s3cret', stored)).toBe(false);
     }
   });

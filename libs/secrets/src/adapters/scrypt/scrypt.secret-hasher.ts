@@ -35,12 +35,17 @@ export class ScryptSecretHasher implements SecretHasher {
     if (!match) return false;
     const [, N, r, p, salt, expected] = match;
     const expectedBytes = Buffer.from(expected!, 'base64url');
-    const derived = await scryptAsync(secret, Buffer.from(salt!, 'base64url'), expectedBytes.length, {
-      N: Number(N),
-      r: Number(r),
-      p: Number(p),
-    });
-    return derived.length === expectedBytes.length && timingSafeEqual(derived, expectedBytes);
+    try {
+      const derived = await scryptAsync(secret, Buffer.from(salt!, 'base64url'), expectedBytes.length, {
+        N: Number(N),
+        r: Number(r),
+        p: Number(p),
+      });
+      return derived.length === expectedBytes.length && timingSafeEqual(derived, expectedBytes);
+    } catch {
+      // Parameters scrypt refuses (N not a power of two, too much memory): no value can match.
+      return false;
+    }
   }
 }
 
