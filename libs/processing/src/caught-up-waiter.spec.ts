@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { sequencePosition } from '@keystream/event-store';
+import type { ReadModel } from '@keystream/read-model';
+import { CaughtUpWaiter } from './caught-up-waiter.js';
+
+/** Only getCheckpoint is used by the waiter; the rest of the port is not needed here. */
+const checkpointsAt = (positions: Record<string, number>, calls = { count: 0 }, failWith?: Error) =>
+  ({
+    getCheckpoint: async (name: string) => {
+      calls.count += 1;
+      if (failWith) throw failWith;
+      return positions[name] === undefined ? undefined : `${positions[name]}/${positions[name]}`;
+    },
+  }) as unknown as ReadModel;
+
+describe('CaughtUpWaiter', () => {
+  it('answers once every projection has passed the position', async () => {
+    const positions: Record<string, number> = { listing: 5, verification: 3 };
+    const waiter = new CaughtUpWaiter(checkpointsAt(positions), ['listing', 'verification']);
+    const waiting = waiter.waitFor(sequencePosition(5n), 5_000);
+    setTimeout(() => {
+      positions.verification = 5;
+      waiter.wake();
+    }, 30);
+    expect(await waiting).toBe(true);
+  });
+
+  it('answers false when the time is up', async () => {
+    const waiter = new CaughtUpWaiter(checkpointsAt({ listing: 1 }), ['listing']);
+    expect(await waiter.waitFor(sequencePosition(2n), 40)).toBe(false);
+  });
+
+  it('reads the checkpoints once per round however many commands wait', async () => {
+    const calls = { count: 0 };
+    const positions: Record<string, number> = { listing: 0 };
+    const waiter = new CaughtUpWaiter(checkpointsAt(positions, calls), ['listing']);
+    const waits = Array.from({ length: 100 }, (_, i) => waiter.waitFor(sequencePosition(BigInt(i % 3)), 5_000));
+    setTimeout(() => {
+      positions.listing = 3;
+      waiter.wake();
+    }, 50);
+    expect(await Promise.all(waits)).toEqual(Array(100).fill(true));
+    expect(calls.count).toBeLessThan(20);
+  });
+
+  it('passes a failure to read the checkpoints on to every waiting command', async () => {
+    const waiter = new CaughtUpWaiter(checkpointsAt({}, undefined, new Error('read model down')), ['listing']);
+    await expect(Promise.all([waiter.waitFor(sequencePosition(1n), 1_000), waiter.waitFor(sequencePosition(2n), 1_000)])).rejects.toThrow('read model down');
+    // and the next command gets a fresh attempt rather than a stuck poller
+    await expect(waiter.waitFor(sequencePosition(1n), 1_000)).rejects.toThrow('read model down');
+  });
+});
