@@ -116,6 +116,12 @@ export interface ReadModel {
    * it. The lease dies with its holder, so a standby instance can take over within seconds.
    */
   tryAcquireLease(name: string): Promise<ProcessingLease | undefined>;
+  /**
+   * Runs `work` while holding an exclusive lock named `name` across every instance that shares this
+   * read model (waiting for it if another holds it), for rules that span streams, such as the
+   * number of keys a user may hold.
+   */
+  withLock<T>(name: string, work: () => Promise<T>): Promise<T>;
   isHealthy(): Promise<boolean>;
   close(): Promise<void>;
 }

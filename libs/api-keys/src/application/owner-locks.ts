@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 
 /**
- * Serialises key creation per owner inside this process, so two concurrent creates cannot both see
- * 19 keys and both make the 20th. (Across instances the limit can be overshot by the number of
- * instances racing; see README, "Known limits".)
+ * Serialises key creation per owner inside this process; ReadModel.withLock does the same across
+ * instances. Queuing here first means one process holds at most one database lock per owner.
  */
 @Injectable()
 export class OwnerLocks {

@@ -30,7 +30,10 @@ export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand> {
     const keyId = this.ids.newKeyId();
     const apiKey = this.ids.newKeyValue(keyId);
     const secretHash = await this.hasher.hash(apiKey);
-    await this.ownerLocks.run(`${caller.tenantId}/${ownerId}`, async () => {
+    const owner = `${caller.tenantId}/${ownerId}`;
+    // Count and create under the owner's lock, in this process and across instances, so two
+    // concurrent creates cannot both see 19 keys and both make the 20th.
+    await this.ownerLocks.run(owner, () => this.readModel.withLock(`owner:${owner}`, async () => {
       const ownerKeyCount = await this.readModel.countOwnerKeys(caller.tenantId, ownerId);
       await this.runner.run(
         keyId,
@@ -51,7 +54,7 @@ export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand> {
         }),
         { correlationId },
       );
-    });
+    }));
     return { uid: keyId, apiKey };
   }
 }

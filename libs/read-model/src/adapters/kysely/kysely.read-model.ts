@@ -111,6 +111,10 @@ export class KyselyReadModel implements ReadModel {
     return this.leases.tryAcquire(name);
   }
 
+  withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+    return this.leases.withLock(name, work);
+  }
+
   async isHealthy(): Promise<boolean> {
     try {
       await sql`select 1`.execute(this.db);

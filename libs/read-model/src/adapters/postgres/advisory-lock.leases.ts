@@ -3,6 +3,8 @@ import type { ProcessingLease } from '../../read-model.port.js';
 import type { LeaseProvider } from '../kysely/lease-provider.js';
 
 const HEARTBEAT_MS = 2_000;
+const LOCK_POOL_SIZE = 4;
+const LOCK_TIMEOUT_MS = 15_000;
 
 /**
  * Leases as PostgreSQL session advisory locks, each on its own connection: the server releases the
@@ -11,6 +13,7 @@ const HEARTBEAT_MS = 2_000;
  */
 export class AdvisoryLockLeases implements LeaseProvider {
   private readonly held = new Set<pg.Client>();
+  private lockPool?: pg.Pool;
 
   /** `namespace` (the schema) keeps deployments that share one database from blocking each other. */
   constructor(
@@ -67,8 +70,35 @@ export class AdvisoryLockLeases implements LeaseProvider {
     return { lost, release: () => release() };
   }
 
+  /**
+   * A session advisory lock on a connection of a small pool of its own, so work that waits on the
+   * read model's main pool (the caught-up waiter does) can never starve it. `lock_timeout` turns a
+   * lock held too long elsewhere into an error instead of a hang.
+   */
+  async withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+    this.lockPool ??= new pg.Pool({
+      connectionString: this.connectionString,
+      max: LOCK_POOL_SIZE,
+      connectionTimeoutMillis: 5_000,
+      options: `-c lock_timeout=${LOCK_TIMEOUT_MS}`,
+    }).on('error', () => undefined);
+    const client = await this.lockPool.connect();
+    const key = `keystream:${this.namespace}:lock:${name}`;
+    try {
+      await client.query('select pg_advisory_lock(hashtext($1))', [key]);
+      try {
+        return await work();
+      } finally {
+        await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.held].map((client) => client.end().catch(() => undefined)));
     this.held.clear();
+    await this.lockPool?.end().catch(() => undefined);
   }
 }

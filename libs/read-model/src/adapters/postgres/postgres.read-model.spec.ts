@@ -46,4 +46,31 @@ describe('PostgreSQL read model', () => {
 
     await expect(openPostgresReadModel({ connectionString: unreachable.toString() })).rejects.toThrow(/ECONNREFUSED/);
   });
+
+  it('grants a named lock to one instance at a time, and only one instance the processing lease', async () => {
+    const [first, second] = await Promise.all([1, 2].map(() => openPostgresReadModel({ connectionString, schema })));
+    try {
+      const timeline: string[] = [];
+      const hold = (who: string) => async () => {
+        timeline.push(`${who} in`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        timeline.push(`${who} out`);
+      };
+      await Promise.all([first!.withLock('owner:t/u', hold('first')), second!.withLock('owner:t/u', hold('second'))]);
+      expect([timeline.slice(0, 2), timeline.slice(2)].map((pair) => pair.map((entry) => entry.split(' ')[1]))).toEqual([
+        ['in', 'out'],
+        ['in', 'out'],
+      ]);
+
+      const lease = await first!.tryAcquireLease('processors');
+      expect(lease).toBeDefined();
+      expect(await second!.tryAcquireLease('processors')).toBeUndefined();
+      await lease!.release();
+      const taken = await second!.tryAcquireLease('processors');
+      expect(taken).toBeDefined();
+      await taken!.release();
+    } finally {
+      await Promise.all([first!.close(), second!.close()]);
+    }
+  });
 });
