@@ -43,13 +43,20 @@ export const openAuditPublisher = (config: AppConfig, logger: Logger): AuditPubl
     ? new KafkaAuditPublisher({ brokers: parseBrokers(config.KAFKA_BROKERS!), topic: config.KAFKA_AUDIT_TOPIC, logger: logger.child({ component: 'audit-bus' }) })
     : undefined;
 
-class StoreCloser implements OnApplicationShutdown {
+/**
+ * Shutdown order: Nest closes the HTTP server (letting in-flight requests finish, and commands
+ * among them still wait for the projections), then runs the shutdown hooks. Only here do the
+ * processors stop, and the stores close after them.
+ */
+class OrderlyShutdown implements OnApplicationShutdown {
   constructor(
+    private readonly processing: ProcessingRuntime,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
     @Inject(AUDIT_PUBLISHER) private readonly auditPublisher: AuditPublisher | null,
   ) {}
   async onApplicationShutdown() {
+    await this.processing.stop();
     await Promise.all([this.eventStore.close(), this.readModel.close(), this.auditPublisher?.close()]);
   }
 }
@@ -83,7 +90,7 @@ export class InfrastructureModule {
           },
         },
         { provide: CaughtUpWaiter, inject: [ProcessingRuntime], useFactory: (runtime: ProcessingRuntime) => runtime.waiter },
-        StoreCloser,
+        OrderlyShutdown,
       ],
       exports: [APP_CONFIG, LOGGER, EVENT_STORE, READ_MODEL, SECRET_HASHER, CLOCK, ID_GENERATOR, AUDIT_PUBLISHER, ProcessingRuntime, CaughtUpWaiter],
     };

@@ -92,13 +92,9 @@ export class ProcessingRuntime {
     this.role = 'disabled';
   }
 
-  /** Nest lifecycle: processors start once every module is ready, and stop before stores close. */
+  /** Nest lifecycle: processors start once every module is ready (they are stopped by the owner of the stores). */
   onApplicationBootstrap(): void {
     this.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.stop();
   }
 }
 
