@@ -5,3 +5,4 @@ export * from './application/application.errors.js';
 export { KeyVerifier } from './application/key-verifier.js';
 export { CreateKeyCommand } from './commands/create-key/create-key.command.js';
 export { createValidationPipe } from './http/validation.js';
+export { toEventToAppend, type EnvelopeContext } from './application/event-envelope.js';

@@ -3,14 +3,13 @@ import {
   type ApiKeyCommand,
   type ApiKeyEvent,
   type Caller,
-  API_KEY_EVENT_SCHEMA_VERSION,
-  actorId,
   apiKeyStreamName,
   decide,
   evolve,
   initialState,
+  toEventToAppend,
 } from '@keystream/api-keys';
-import type { EventStore, EventToAppend } from '@keystream/event-store';
+import type { EventStore } from '@keystream/event-store';
 import { ScryptSecretHasher, newApiKeyValue, newKeyId } from '@keystream/secrets';
 
 const LIMITS = { maxKeysPerUser: 1000, maxLifetimeDays: 365 };
@@ -87,22 +86,7 @@ export class KeyActivity {
     const now = new Date((this.clock += 1000));
     const events = decide(command(now), state);
     if (events.length === 0) return events;
-    const envelopes = events.map((event): EventToAppend => ({
-      id: randomUUID(),
-      type: event.type,
-      data: event.data as unknown as EventToAppend['data'],
-      metadata: {
-        schemaVersion: API_KEY_EVENT_SCHEMA_VERSION,
-        tenantId: caller.tenantId,
-        actor: {
-          userId: actorId(caller),
-          via: caller.kind === 'system' ? 'system' : caller.via,
-          ...(caller.kind === 'user' && caller.keyId ? { keyId: caller.keyId } : {}),
-        },
-        correlationId: randomUUID(),
-        occurredAt: now.toISOString(),
-      },
-    }));
+    const envelopes = events.map((event) => toEventToAppend(event, { eventId: randomUUID(), caller, now, correlationId: randomUUID() }));
     await this.store.appendToStream(stream, envelopes, history.length === 0 ? 'no_stream' : BigInt(history.length - 1));
     return events;
   }

@@ -6,23 +6,20 @@ import {
   ConcurrencyError,
   EVENT_STORE,
   type EventStore,
-  type EventToAppend,
   EventStoreUnavailableError,
 } from '@keystream/event-store';
 import { CaughtUpWaiter } from '@keystream/processing';
 import { ID_GENERATOR, type IdGenerator } from '@keystream/secrets';
 import {
-  API_KEY_EVENT_SCHEMA_VERSION,
   type ApiKeyCommand,
   type ApiKeyEvent,
-  type Caller,
-  actorId,
   apiKeyStreamName,
   decide,
   evolve,
   initialState,
 } from '../domain/index.js';
 import { ConcurrencyConflictError, PreconditionFailedError, StoreUnavailableError } from './application.errors.js';
+import { toEventToAppend } from './event-envelope.js';
 
 const MAX_ATTEMPTS = 5;
 
@@ -69,7 +66,9 @@ export class ApiKeyCommandRunner {
         const appended = await this.guard(() =>
           this.eventStore.appendToStream(
             streamName,
-            events.map((event) => this.envelope(event, command.caller, command.now, options.correlationId)),
+            events.map((event) =>
+              toEventToAppend(event, { eventId: this.ids.newEventId(), caller: command.caller, now: command.now, correlationId: options.correlationId }),
+            ),
             current < 0n ? 'no_stream' : current,
           ),
         );
@@ -94,25 +93,6 @@ export class ApiKeyCommandRunner {
       return false;
     });
     if (!shown) this.logger.warn(`Views did not reflect key ${keyId} within ${timeoutMs} ms; answering anyway`);
-  }
-
-  private envelope(event: ApiKeyEvent, caller: Caller, now: Date, correlationId: string): EventToAppend {
-    return {
-      id: this.ids.newEventId(),
-      type: event.type,
-      data: event.data as unknown as EventToAppend['data'],
-      metadata: {
-        schemaVersion: API_KEY_EVENT_SCHEMA_VERSION,
-        tenantId: caller.tenantId,
-        actor: {
-          userId: actorId(caller),
-          via: caller.kind === 'system' ? 'system' : caller.via,
-          ...(caller.kind === 'user' && caller.keyId ? { keyId: caller.keyId } : {}),
-        },
-        correlationId,
-        occurredAt: now.toISOString(),
-      },
-    };
   }
 
   private async guard<T>(operation: () => Promise<T>): Promise<T> {
