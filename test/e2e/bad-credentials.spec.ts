@@ -2,6 +2,7 @@ import { crc32 } from 'node:zlib';
 import baseX from 'base-x';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { GUESSING_BUDGET } from '@keystream/api-keys';
 import {
   JWT_SECRET,
   READ_MODELS,
@@ -89,6 +90,25 @@ describe.each(READ_MODELS)('bad credentials (%s read model)', (kind) => {
 
       await waitUntil(() => Date.now() > Date.parse(expiry) + 50, 5000, 'the key to expire');
       await expectRefused({ apiKey: expiring.apiKey }, [expiring.apiKey, secretOf(expiring.apiKey)]);
+    });
+
+    it('guesses for one key id are cut off with 429 and Retry-After; the owner’s warm key still works', async () => {
+      const { alice } = await tenantWithUsers();
+      const real = (await h.current.createKey(alice.headers, createBody('guessed'))).apiKey;
+      expect((await h.current.call('GET', '/v1/apiKeys', { headers: { apiKey: real } })).status).toBe(200);
+      const guess = (n: number) => withChecksum(bodyOf(real).slice(0, -4) + String(1000 + n));
+      const statuses: number[] = [];
+      let refusal: ApiResponse | undefined;
+      for (let n = 0; n < 20 && !refusal; n++) {
+        const response = await h.current.call('GET', '/v1/apiKeys', { headers: { apiKey: guess(n) } });
+        statuses.push(response.status);
+        if (response.status === 429) refusal = response;
+      }
+      expect(statuses).toEqual([...Array<number>(GUESSING_BUDGET.hashes).fill(401), 429]);
+      expectProblem(refusal!, 429, 'TooManyRequests');
+      expect(Number(refusal!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(refusal!.text).not.toContain(secretOf(real));
+      expect((await h.current.call('GET', '/v1/apiKeys', { headers: { apiKey: real } })).status).toBe(200);
     });
 
     it('a bad apiKey is not rescued by a valid token beside it', async () => {

@@ -6,7 +6,7 @@ import { FixedClock } from '@keystream/clock';
 import { loadConfig } from '@keystream/config';
 import { type KeyVerificationRow, type ReadModel, openSqliteReadModel } from '@keystream/read-model';
 import { ScryptSecretHasher, type SecretHasher, newApiKeyValue, newKeyId } from '@keystream/secrets';
-import { KeyVerifier, MAX_FAILED_VERIFICATIONS, TooManyFailedAttemptsError } from './key-verifier.js';
+import { GUESSING_BUDGET, KeyVerifier, TooManyFailedAttemptsError } from './key-verifier.js';
 
 /** Counts scrypt runs, so the tests can tell a cache hit or a refusal from a hash. */
 class CountingHasher implements SecretHasher {
@@ -86,13 +86,43 @@ describe('KeyVerifier', () => {
     expect(hasher.runs).toBe(before);
   });
 
-  it('stops hashing guesses for a key id after repeated failures, and says when to retry', async () => {
+  it('stops hashing guesses for a key id once its budget is spent, and says when to retry', async () => {
     const { keyId, value } = await issue();
     await verifier.authenticate(value); // the owner's value is now cached
-    for (let i = 0; i < MAX_FAILED_VERIFICATIONS; i++) expect(await verifier.authenticate(guessFor(keyId))).toBeUndefined();
+    for (let i = 0; i < GUESSING_BUDGET.hashes; i++) expect(await verifier.authenticate(guessFor(keyId))).toBeUndefined();
     const before = hasher.runs;
-    await expect(verifier.authenticate(guessFor(keyId))).rejects.toBeInstanceOf(TooManyFailedAttemptsError);
+    const refusal = await verifier.authenticate(guessFor(keyId)).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(TooManyFailedAttemptsError);
+    expect((refusal as TooManyFailedAttemptsError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect((refusal as TooManyFailedAttemptsError).retryAfterSeconds).toBeLessThanOrEqual(GUESSING_BUDGET.windowSeconds);
     expect(hasher.runs).toBe(before);
     expect(await verifier.authenticate(value)).toBeDefined(); // served from the cache
+  });
+
+  it('spends the budget before hashing, so a concurrent burst of guesses cannot overshoot it', async () => {
+    const { keyId } = await issue();
+    const before = hasher.runs;
+    const outcomes = await Promise.allSettled(Array.from({ length: 3 * GUESSING_BUDGET.hashes }, () => verifier.authenticate(guessFor(keyId))));
+    expect(hasher.runs - before).toBe(GUESSING_BUDGET.hashes);
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value === undefined)).toHaveLength(GUESSING_BUDGET.hashes);
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected' && outcome.reason instanceof TooManyFailedAttemptsError)).toHaveLength(
+      2 * GUESSING_BUDGET.hashes,
+    );
+  });
+
+  it('never refuses the real value for successes alone, however many cold verifications it needs', async () => {
+    const { value, row } = await issue();
+    for (let revision = 1; revision <= 3 * GUESSING_BUDGET.hashes; revision++) {
+      await readModel.transaction((tx) => tx.putVerificationRow({ ...row, revision })); // forget the cached success
+      expect(await verifier.authenticate(value)).toBeDefined();
+    }
+  });
+
+  it('lets a burst of first requests with the real value share one hash and one share of the budget', async () => {
+    const { value } = await issue();
+    const before = hasher.runs;
+    const callers = await Promise.all(Array.from({ length: 3 * GUESSING_BUDGET.hashes }, () => verifier.authenticate(value)));
+    expect(callers.every((caller) => caller?.userId === 'alice')).toBe(true);
+    expect(hasher.runs - before).toBe(1);
   });
 });

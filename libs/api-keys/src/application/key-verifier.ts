@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { CLOCK, type Clock } from '@keystream/clock';
 import { APP_CONFIG, type AppConfig } from '@keystream/config';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
@@ -13,15 +14,15 @@ interface Verified {
   revision: number;
 }
 
-/** Failed hashes allowed per key id and window before that key id is refused without hashing. */
-export const MAX_FAILED_VERIFICATIONS = 10;
-const FAILURE_WINDOW_MS = 60_000;
+/** scrypt runs a guesser can force on one key id per window, per instance (successes are given back). */
+export const GUESSING_BUDGET = { hashes: 10, windowSeconds: 10 } as const;
 
 /**
  * A key id is not secret (it is in URLs and audit events) and the checksum only catches typos, so
- * anyone can send well-formed values with guessed secrets, each costing a scrypt hash. Past a few
- * failures a key id answers 429 without hashing until its window ends; a caller who holds the real
- * value and has used it recently is still served from the cache.
+ * anyone can send well-formed values with guessed secrets, each costing a scrypt hash. Each hash
+ * for a key id spends from its budget before it runs, so a concurrent burst cannot overshoot; a
+ * success gives its share back, so only failures use it up. An empty budget answers 429 without
+ * hashing; a caller who holds the real value and has used it recently is still served from the cache.
  */
 export class TooManyFailedAttemptsError extends Error {
   readonly code = 'TooManyRequests';
@@ -42,7 +43,7 @@ export class TooManyFailedAttemptsError extends Error {
 export class KeyVerifier implements ApiKeyAuthenticator {
   private readonly verified: LRUCache<string, Verified>;
   private readonly inFlight = new Map<string, Promise<boolean>>();
-  private readonly failures = new LRUCache<string, { count: number; since: number }>({ max: 100_000, ttl: FAILURE_WINDOW_MS });
+  private readonly guessingBudget = new RateLimiterMemory({ points: GUESSING_BUDGET.hashes, duration: GUESSING_BUDGET.windowSeconds });
 
   constructor(
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
@@ -65,11 +66,7 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     const cached = this.verified.get(row.keyId);
     const warm = cached !== undefined && cached.revision === row.revision && timingSafeEqual(cached.digest, digest);
     if (!warm) {
-      this.refuseWhileLockedOut(row.keyId);
-      if (!(await this.verifyOnce(value, row.secretHash, digest))) {
-        this.recordFailure(row.keyId);
-        return undefined;
-      }
+      if (!(await this.verifyOnce(row.keyId, value, row.secretHash, digest))) return undefined;
       this.verified.set(row.keyId, { digest, revision: row.revision });
     }
     return {
@@ -82,28 +79,32 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     };
   }
 
-  private refuseWhileLockedOut(keyId: string): void {
-    const failures = this.failures.get(keyId);
-    if (failures && failures.count >= MAX_FAILED_VERIFICATIONS) {
-      const left = failures.since + FAILURE_WINDOW_MS - this.clock.now().getTime();
-      throw new TooManyFailedAttemptsError(Math.max(1, Math.ceil(left / 1000)));
-    }
-  }
-
-  private recordFailure(keyId: string): void {
-    const failures = this.failures.get(keyId);
-    if (failures) failures.count += 1;
-    else this.failures.set(keyId, { count: 1, since: this.clock.now().getTime() });
-  }
-
-  /** Concurrent first requests with the same value share one scrypt run. */
-  private verifyOnce(value: string, secretHash: string, digest: Buffer): Promise<boolean> {
+  /**
+   * Concurrent first requests with the same value share one scrypt run, and so one share of the
+   * key id's guessing budget, which a success gives back.
+   */
+  private verifyOnce(keyId: string, value: string, secretHash: string, digest: Buffer): Promise<boolean> {
     const id = digest.toString('hex');
     let pending = this.inFlight.get(id);
     if (!pending) {
-      pending = this.hasher.verify(value, secretHash).finally(() => this.inFlight.delete(id));
+      pending = this.spendGuessingBudget(keyId)
+        .then(() => this.hasher.verify(value, secretHash))
+        .then(async (matches) => {
+          if (matches) await this.guessingBudget.reward(keyId);
+          return matches;
+        })
+        .finally(() => this.inFlight.delete(id));
       this.inFlight.set(id, pending);
     }
     return pending;
+  }
+
+  private async spendGuessingBudget(keyId: string): Promise<void> {
+    try {
+      await this.guessingBudget.consume(keyId);
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      throw new TooManyFailedAttemptsError(Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)));
+    }
   }
 }
