@@ -24,7 +24,6 @@ export const sendProblem = (
 ): void => {
   const problem = toProblem(error, instance);
   if (problem.unexpected) logger.error(error instanceof Error ? error.stack ?? error.message : String(error));
-  const retryAfter = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
-  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+  if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
   reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.body));
 };

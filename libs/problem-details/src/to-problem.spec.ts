@@ -27,12 +27,31 @@ describe('toProblem', () => {
   });
 
   it('answers 503 for a store that is not there, and 500 without internals for anything unknown', () => {
-    for (const code of ['ECONNREFUSED', 'SQLITE_BUSY', '57P01', '08006']) {
-      expect(toProblem(Object.assign(new Error(`connect ${code} 10.0.0.5:5432`), { code })).body).toMatchObject({ status: 503, code: 'ServiceUnavailable' });
+    for (const code of ['ECONNREFUSED', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', '57P01', '08006', '55P03', '57014']) {
+      const problem = toProblem(Object.assign(new Error(`connect ${code} 10.0.0.5:5432`), { code }));
+      expect(problem.body).toMatchObject({ status: 503, code: 'ServiceUnavailable', detail: 'A backing store is unavailable; retry later' });
+      expect(problem.retryAfterSeconds).toBeGreaterThan(0);
+    }
+    for (const message of ['timeout exceeded when trying to connect', 'Query read timeout']) {
+      expect(toProblem(new Error(message)).body).toMatchObject({ status: 503, code: 'ServiceUnavailable' });
     }
     const unknown = toProblem(new TypeError("Cannot read properties of undefined (reading 'secretHash')"));
     expect(unknown).toMatchObject({ status: 500, unexpected: true });
     expect(unknown.body.detail).toBe('An unexpected error occurred');
+    expect(unknown.retryAfterSeconds).toBeUndefined();
+  });
+
+  it('passes on an error’s own retry hint', () => {
+    class Busy extends Error {
+      readonly code = 'ServiceUnavailable';
+      readonly retryAfterSeconds = 1;
+    }
+    class Throttled extends Error {
+      readonly code = 'TooManyRequests';
+      readonly retryAfterSeconds = 7;
+    }
+    expect(toProblem(new Busy('busy'))).toMatchObject({ status: 503, retryAfterSeconds: 1 });
+    expect(toProblem(new Throttled('slow down'))).toMatchObject({ status: 429, retryAfterSeconds: 7 });
   });
 
   it('reports a malformed JSON body with the field, also when Nest wrapped the parser’s error', () => {

@@ -23,7 +23,11 @@ export interface Problem {
   body: ProblemDocument;
   /** True for failures nobody expected: log them with their stack. */
   unexpected: boolean;
+  /** For the Retry-After header: the error's own hint, or a default for every 503. */
+  retryAfterSeconds?: number;
 }
+
+const DEFAULT_RETRY_AFTER_SECONDS = 2;
 
 /** Messages we write ourselves and may show; anything else is replaced by the code's title. */
 const SAFE_FRAMEWORK_DETAILS: Partial<Record<ProblemCode, string>> = {
@@ -42,7 +46,9 @@ export const toProblem = (error: unknown, instance?: string): Problem => {
   const { status, title } = PROBLEM_CODES[code];
   const body: ProblemDocument = { type: problemType(code), title, status, detail, instance, code, message: detail };
   if (errors) body.errors = errors;
-  return { status, body, unexpected };
+  const hint = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+  const retryAfterSeconds = typeof hint === 'number' ? hint : status === 503 ? DEFAULT_RETRY_AFTER_SECONDS : undefined;
+  return { status, body, unexpected, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
 };
 
 const classify = (error: unknown): { code: ProblemCode; detail: string; errors?: FieldError[]; unexpected: boolean } => {
@@ -51,7 +57,7 @@ const classify = (error: unknown): { code: ProblemCode; detail: string; errors?:
     const errors = Array.isArray(candidate.errors) ? (candidate.errors as FieldError[]) : undefined;
     return { code: candidate.code, detail: error.message, errors, unexpected: false };
   }
-  if (isInfrastructureOutage(candidate.code)) {
+  if (isInfrastructureOutage(error)) {
     return { code: 'ServiceUnavailable', detail: 'A backing store is unavailable; retry later', unexpected: true };
   }
   const status = error instanceof HttpException ? error.getStatus() : typeof candidate.statusCode === 'number' ? candidate.statusCode : 500;
@@ -71,11 +77,20 @@ const isJsonSyntaxError = (error: unknown): boolean => {
 };
 
 /**
- * Driver errors that mean "the store is not there right now", not "this request is wrong": network
- * failures, a busy SQLite file, and PostgreSQL's connection (08), shutdown (57P0x) and
- * insufficient-resources (53) classes. They answer 503 so clients retry.
+ * Driver errors that mean "the store cannot serve this right now", not "this request is wrong":
+ * network failures, a busy SQLite file, PostgreSQL's connection (08), insufficient-resources (53),
+ * shutdown (57P0x), lock-timeout (55P03) and statement-timeout (57014) errors, and the `pg`
+ * client's own timeouts, which carry no code. They answer 503 so clients retry.
  */
-const isInfrastructureOutage = (code: unknown): boolean =>
-  typeof code === 'string' &&
-  (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'SQLITE_BUSY', 'SQLITE_LOCKED'].includes(code) ||
-    /^(08|53|57P0)/.test(code));
+const isInfrastructureOutage = (error: unknown): boolean => {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    return (
+      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '55P03', '57014'].includes(code) ||
+      /^(08|53|57P0|SQLITE_BUSY|SQLITE_LOCKED)/.test(code)
+    );
+  }
+  return error instanceof Error && PG_CLIENT_TIMEOUTS.has(String(message));
+};
+
+const PG_CLIENT_TIMEOUTS = new Set(['timeout exceeded when trying to connect', 'Query read timeout', 'Connection terminated due to connection timeout']);

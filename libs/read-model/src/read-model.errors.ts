@@ -9,3 +9,16 @@ export class ReadModelMigrationError extends Error {
     this.name = 'ReadModelMigrationError';
   }
 }
+
+/**
+ * The read model cannot take this request right now (every lock connection busy, a lock held
+ * elsewhere past the lock timeout, the adapter closing); nothing was written, and a retry may work.
+ */
+export class ReadModelBusyError extends Error {
+  readonly code = 'ServiceUnavailable' as const;
+  readonly retryAfterSeconds = 1;
+  constructor(options?: { cause?: unknown }) {
+    super('The service is busy; retry later', options);
+    this.name = 'ReadModelBusyError';
+  }
+}

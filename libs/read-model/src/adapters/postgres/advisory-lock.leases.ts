@@ -1,10 +1,21 @@
 import pg from 'pg';
+import { ReadModelBusyError } from '../../read-model.errors.js';
 import type { ProcessingLease } from '../../read-model.port.js';
 import type { LeaseProvider } from '../kysely/lease-provider.js';
 
 const HEARTBEAT_MS = 2_000;
-const LOCK_POOL_SIZE = 4;
-const LOCK_TIMEOUT_MS = 15_000;
+const LOCK_NOT_AVAILABLE = '55P03';
+
+export interface NamedLockOptions {
+  /** Each create holds one lock connection while it appends and waits for the views. */
+  poolSize: number;
+  /** How long to wait for a free lock connection before answering busy. */
+  connectTimeoutMs: number;
+  /** How long to wait for a lock another instance holds before answering busy. */
+  lockTimeoutMs: number;
+}
+
+const DEFAULT_NAMED_LOCKS: NamedLockOptions = { poolSize: 16, connectTimeoutMs: 5_000, lockTimeoutMs: 15_000 };
 
 /**
  * Leases as PostgreSQL session advisory locks, each on its own connection: the server releases the
@@ -14,11 +25,13 @@ const LOCK_TIMEOUT_MS = 15_000;
 export class AdvisoryLockLeases implements LeaseProvider {
   private readonly held = new Set<pg.Client>();
   private lockPool?: pg.Pool;
+  private closed = false;
 
   /** `namespace` (the schema) keeps deployments that share one database from blocking each other. */
   constructor(
     private readonly connectionString: string,
     private readonly namespace: string,
+    private readonly namedLocks: NamedLockOptions = DEFAULT_NAMED_LOCKS,
   ) {}
 
   async tryAcquire(name: string): Promise<ProcessingLease | undefined> {
@@ -72,33 +85,77 @@ export class AdvisoryLockLeases implements LeaseProvider {
 
   /**
    * A session advisory lock on a connection of a small pool of its own, so work that waits on the
-   * read model's main pool (the caught-up waiter does) can never starve it. `lock_timeout` turns a
-   * lock held too long elsewhere into an error instead of a hang.
+   * read model's main pool (the caught-up waiter does) can never starve it. A lock held elsewhere
+   * past the lock timeout, or no free lock connection, refuses the work before it starts (503).
    */
   async withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
-    this.lockPool ??= new pg.Pool({
-      connectionString: this.connectionString,
-      max: LOCK_POOL_SIZE,
-      connectionTimeoutMillis: 5_000,
-      options: `-c lock_timeout=${LOCK_TIMEOUT_MS}`,
-    }).on('error', () => undefined);
-    const client = await this.lockPool.connect();
+    if (this.closed) throw new ReadModelBusyError();
+    const client = await this.locks()
+      .connect()
+      .catch((error: unknown) => {
+        throw new ReadModelBusyError({ cause: error });
+      });
+    // A checked-out client that loses its connection emits 'error'; unheard, it would end the process.
+    // The query in progress fails on its own, which is where it is handled.
+    client.on('error', ignoreConnectionError);
     const key = `keystream:${this.namespace}:lock:${name}`;
     try {
       await client.query('select pg_advisory_lock(hashtext($1))', [key]);
-      try {
-        return await work();
-      } finally {
-        await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
-      }
+    } catch (error) {
+      giveBack(client, error);
+      throw (error as { code?: unknown }).code === LOCK_NOT_AVAILABLE ? new ReadModelBusyError({ cause: error }) : error;
+    }
+    let result: T;
+    try {
+      result = await work();
     } finally {
-      client.release();
+      await this.unlock(client, key);
+    }
+    return result;
+  }
+
+  /**
+   * The work is done by now (a key may have been created, its value about to be shown once), so a
+   * failed unlock must not turn it into an error: the connection is discarded instead, and the
+   * server drops the lock with the session.
+   */
+  private async unlock(client: pg.PoolClient, key: string): Promise<void> {
+    try {
+      await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
+      giveBack(client);
+    } catch (error) {
+      giveBack(client, error);
     }
   }
 
+  /**
+   * `lock_timeout` is set on each new session rather than through the connection's `options`, which
+   * an `?options=` in DATABASE_URL would replace.
+   */
+  private locks(): pg.Pool {
+    if (!this.lockPool) {
+      const { poolSize, connectTimeoutMs, lockTimeoutMs } = this.namedLocks;
+      this.lockPool = new pg.Pool({ connectionString: this.connectionString, max: poolSize, connectionTimeoutMillis: connectTimeoutMs, keepAlive: true });
+      this.lockPool.on('error', () => undefined);
+      this.lockPool.on('connect', (client) => {
+        client.query(`set lock_timeout = ${Math.trunc(lockTimeoutMs)}`).catch(() => undefined);
+      });
+    }
+    return this.lockPool;
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.held].map((client) => client.end().catch(() => undefined)));
     this.held.clear();
     await this.lockPool?.end().catch(() => undefined);
   }
 }
+
+const ignoreConnectionError = (): void => undefined;
+
+/** Back to the pool; with an error, the pool discards the connection instead of reusing it. */
+const giveBack = (client: pg.PoolClient, error?: unknown): void => {
+  client.removeListener('error', ignoreConnectionError);
+  client.release(error === undefined ? undefined : error instanceof Error ? error : new Error(String(error)));
+};

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ReadModelBusyError } from '../../read-model.errors.js';
 import { openPostgresReadModel } from './postgres.read-model.js';
 
 const connectionString = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -72,5 +73,65 @@ describe('PostgreSQL read model', () => {
     } finally {
       await Promise.all([first!.close(), second!.close()]);
     }
+  });
+
+  it('returns the finished work even when its lock connection dies before the unlock, and frees the lock', async () => {
+    const readModel = await openPostgresReadModel({ connectionString, schema });
+    try {
+      const result = await readModel.withLock('owner:t/dies', async () => {
+        // Another session ends the lock connection while the work runs, as a failover or an admin would.
+        const ended = await query(`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and pid <> pg_backend_pid()
+                     and objid::int = hashtext($1)`, [`keystream:${schema}:lock:owner:t/dies`]);
+        expect(ended).toHaveLength(1);
+        return 'created';
+      });
+      expect(result).toBe('created');
+      expect(await readModel.withLock('owner:t/dies', async () => 'again')).toBe('again');
+    } finally {
+      await readModel.close();
+    }
+  });
+
+  it('answers busy, without running the work, when another instance holds the lock past the lock timeout', async () => {
+    const holder = await openPostgresReadModel({ connectionString, schema });
+    const waiter = await openPostgresReadModel({ connectionString, schema, namedLocks: { poolSize: 2, connectTimeoutMs: 1_000, lockTimeoutMs: 200 } });
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => (entered = resolve));
+      const holding = holder.withLock('owner:t/slow', async () => {
+        entered();
+        await held;
+      });
+      await inside;
+      let ran = false;
+      await expect(waiter.withLock('owner:t/slow', async () => (ran = true))).rejects.toBeInstanceOf(ReadModelBusyError);
+      expect(ran).toBe(false);
+      release();
+      await holding;
+      expect(await waiter.withLock('owner:t/slow', async () => 'after')).toBe('after');
+    } finally {
+      await Promise.all([holder.close(), waiter.close()]);
+    }
+  });
+
+  it('answers busy when every lock connection is taken, and after it is closed', async () => {
+    const readModel = await openPostgresReadModel({ connectionString, schema, namedLocks: { poolSize: 1, connectTimeoutMs: 200, lockTimeoutMs: 1_000 } });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const holding = readModel.withLock('owner:t/a', async () => {
+      entered();
+      await held;
+    });
+    await inside;
+    await expect(readModel.withLock('owner:t/b', async () => 'b')).rejects.toBeInstanceOf(ReadModelBusyError);
+    release();
+    await holding;
+    expect(await readModel.withLock('owner:t/b', async () => 'b')).toBe('b');
+    await readModel.close();
+    await expect(readModel.withLock('owner:t/b', async () => 'b')).rejects.toBeInstanceOf(ReadModelBusyError);
   });
 });

@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { ReadModel } from '../../read-model.port.js';
 import { KyselyReadModel } from '../kysely/kysely.read-model.js';
-import { AdvisoryLockLeases } from './advisory-lock.leases.js';
+import { AdvisoryLockLeases, type NamedLockOptions } from './advisory-lock.leases.js';
 import { migrateToLatest } from '../kysely/read-model.migrations.js';
 import type { ReadModelDatabase } from '../kysely/read-model.schema.js';
 
@@ -12,6 +12,8 @@ export interface PostgresReadModelOptions {
   /** All tables, the migration bookkeeping included, live in this schema; created if missing. */
   schema?: string;
   poolSize?: number;
+  /** The per-owner locks that keep the key limit across instances. */
+  namedLocks?: NamedLockOptions;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function openPostgresReadModel(options: PostgresReadModelOptions): 
     await root.destroy();
     throw error;
   }
-  return new KyselyReadModel(db, undefined, false, new AdvisoryLockLeases(options.connectionString, options.schema ?? 'public'));
+  return new KyselyReadModel(db, undefined, false, new AdvisoryLockLeases(options.connectionString, options.schema ?? 'public', options.namedLocks));
 }
 
 /**
