@@ -1,5 +1,6 @@
 import { ConcurrencyError } from '../../event-store.errors.js';
 import type {
+  AllFilter,
   AppendResult,
   EventStore,
   EventToAppend,
@@ -61,7 +62,8 @@ export class InMemoryEventStore implements EventStore {
     return pollingSubscription(this, this.notifier, options);
   }
 
-  async headPosition(): Promise<GlobalPosition | undefined> {
+  async headPosition(filter?: AllFilter): Promise<GlobalPosition | undefined> {
+    if (filter) return this.log.findLast((event) => matchesFilter(event, filter))?.position;
     return this.log.length === 0 ? undefined : sequencePosition(BigInt(this.log.length));
   }
 
