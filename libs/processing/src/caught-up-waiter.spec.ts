@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sequencePosition } from '@keystream/event-store';
 import type { ReadModel } from '@keystream/read-model';
-import { CaughtUpWaiter } from './caught-up-waiter.js';
+import { CaughtUpWaiter, CheckpointReadTimeoutError } from './caught-up-waiter.js';
 
 /** Only getCheckpoint is used by the waiter; the rest of the port is not needed here. */
 const checkpointsAt = (positions: Record<string, number>, calls = { count: 0 }, failWith?: Error) =>
@@ -48,5 +48,19 @@ describe('CaughtUpWaiter', () => {
     await expect(Promise.all([waiter.waitFor(sequencePosition(1n), 1_000), waiter.waitFor(sequencePosition(2n), 1_000)])).rejects.toThrow('read model down');
     // and the next command gets a fresh attempt rather than a stuck poller
     await expect(waiter.waitFor(sequencePosition(1n), 1_000)).rejects.toThrow('read model down');
+  });
+
+  it('answers at the deadline even while a checkpoint read hangs, and abandons a read that never returns', async () => {
+    let hang = true;
+    const readModel = {
+      getCheckpoint: () => (hang ? new Promise<string>(() => undefined) : Promise.resolve('9/9')),
+    } as unknown as ReadModel;
+    const waiter = new CaughtUpWaiter(readModel, ['listing'], 2_000);
+    const started = Date.now();
+    expect(await waiter.waitFor(sequencePosition(1n), 30)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1_000); // its own deadline, not the read's
+    await expect(waiter.waitFor(sequencePosition(1n), 5_000)).rejects.toThrow(CheckpointReadTimeoutError);
+    hang = false;
+    expect(await waiter.waitFor(sequencePosition(1n), 1_000)).toBe(true);
   });
 });

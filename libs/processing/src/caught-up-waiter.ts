@@ -3,12 +3,21 @@ import { type GlobalPosition, hasReached, parsePosition } from '@keystream/event
 import type { ReadModel } from '@keystream/read-model';
 
 const POLL_INTERVAL_MS = 10;
+/** A checkpoint read that takes longer than this is abandoned, so a hung connection cannot stall every wait. */
+const READ_TIMEOUT_MS = 5_000;
 
 interface Wait {
   position: GlobalPosition;
-  deadline: number;
+  timer: NodeJS.Timeout;
   resolve: (caughtUp: boolean) => void;
   reject: (error: unknown) => void;
+}
+
+export class CheckpointReadTimeoutError extends Error {
+  constructor() {
+    super(`Reading the projection checkpoints took over ${READ_TIMEOUT_MS} ms`);
+    this.name = 'CheckpointReadTimeoutError';
+  }
 }
 
 /**
@@ -16,6 +25,7 @@ interface Wait {
  * position its event was written at. The checkpoints are read from the read model, so this holds
  * whichever instance runs the projections. However many commands wait, one loop per process reads
  * the checkpoints (every 10 ms, or at once when a local processor commits) and settles them all.
+ * Each wait has its own timer, so it answers at its deadline even while a read is slow.
  */
 export class CaughtUpWaiter {
   private readonly waits = new Set<Wait>();
@@ -25,6 +35,7 @@ export class CaughtUpWaiter {
   constructor(
     private readonly readModel: ReadModel,
     private readonly projectionNames: readonly string[],
+    private readonly readTimeoutMs = READ_TIMEOUT_MS,
   ) {}
 
   /** Local processors call this after each commit. */
@@ -35,7 +46,8 @@ export class CaughtUpWaiter {
   /** True once caught up; false if `timeoutMs` passed first. Rejects if the checkpoints cannot be read. */
   waitFor(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      this.waits.add({ position, deadline: Date.now() + timeoutMs, resolve, reject });
+      const wait: Wait = { position, resolve, reject, timer: setTimeout(() => this.settle(wait, false), timeoutMs) };
+      this.waits.add(wait);
       this.polling ??= this.poll();
     });
   }
@@ -45,33 +57,32 @@ export class CaughtUpWaiter {
     try {
       for (;;) {
         const checkpoints = await this.readCheckpoints();
-        this.settleAll((wait) => {
-          if (checkpoints.every((checkpoint) => checkpoint !== undefined && hasReached(checkpoint, wait.position))) return true;
-          return Date.now() >= wait.deadline ? false : undefined;
-        });
+        for (const wait of this.waits) {
+          if (checkpoints.every((checkpoint) => checkpoint !== undefined && hasReached(checkpoint, wait.position))) this.settle(wait, true);
+        }
         if (this.waits.size === 0) break;
         this.wakeUp = new AbortController();
         await sleep(POLL_INTERVAL_MS, undefined, { signal: this.wakeUp.signal }).catch(() => undefined);
       }
     } catch (error) {
-      for (const wait of this.waits) wait.reject(error);
-      this.waits.clear();
+      for (const wait of this.waits) this.settle(wait, error);
     }
     this.polling = undefined;
   }
 
-  /** Settles each wait `decide` has an answer for (true: caught up, false: timed out). */
-  private settleAll(decide: (wait: Wait) => boolean | undefined): void {
-    for (const wait of this.waits) {
-      const answer = decide(wait);
-      if (answer === undefined) continue;
-      this.waits.delete(wait);
-      wait.resolve(answer);
-    }
+  /** true: caught up; false: timed out; anything else: the error to reject with. */
+  private settle(wait: Wait, outcome: unknown): void {
+    if (!this.waits.delete(wait)) return;
+    clearTimeout(wait.timer);
+    if (typeof outcome === 'boolean') wait.resolve(outcome);
+    else wait.reject(outcome);
   }
 
   private async readCheckpoints(): Promise<(GlobalPosition | undefined)[]> {
-    const texts = await Promise.all(this.projectionNames.map((name) => this.readModel.getCheckpoint(name)));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CheckpointReadTimeoutError()), this.readTimeoutMs)));
+    const reads = Promise.all(this.projectionNames.map((name) => this.readModel.getCheckpoint(name)));
+    const texts = await Promise.race([reads, timedOut]).finally(() => clearTimeout(timer));
     return texts.map((text) => (text === undefined ? undefined : parsePosition(text)));
   }
 }
