@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { READ_MODELS, createBody, inDays, inMs, tenantWithUsers, useApp, waitUntil } from './harness.js';
+import { READ_MODELS, createBody, expectProblem, inDays, inMs, tenantWithUsers, useApp, waitUntil } from './harness.js';
 
 /**
  * Read-your-writes: a command answers only once the listing and the key verification show it, so
@@ -88,5 +88,21 @@ describe.each(READ_MODELS)('consistency (%s read model)', (kind) => {
     const shown = (await h.current.call('GET', `/v1/apiKeys/${key.uid}`, { headers: alice.headers })).json;
     expect(shown.spec.expiry).toBe(expiry);
     expect(shown.status).toEqual({ isActive: true, expired: true });
+  });
+});
+
+describe.each(READ_MODELS)('views behind the store (%s read model)', (kind) => {
+  // No instance runs the projections, so no command's event ever reaches the views.
+  const h = useApp(kind, { RUN_PROCESSORS: 'false', CONSISTENCY_TIMEOUT_MS: '300' }, { waitForProcessing: false });
+
+  it('a create refuses with 503 and writes nothing while the views miss an earlier create, so the key limit holds', async () => {
+    const { alice } = await tenantWithUsers();
+    // Durable at once; its own wait for the views times out and it answers anyway.
+    await h.current.createKey(alice.headers, createBody('first'));
+    const head = await h.current.head();
+    const refused = await h.current.call('POST', '/v1/apiKeys', { headers: alice.headers, body: createBody('second') });
+    expectProblem(refused, 503, 'ServiceUnavailable');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await h.current.head()).toBe(head);
   });
 });

@@ -61,7 +61,8 @@ export interface E2eApp {
 export interface StartOptions {
   /**
    * Wait (default) until this instance has taken the processing lease and runs the projections,
-   * as a deployment waits for readiness. Off only for the test of closing during start-up.
+   * as a deployment waits for readiness. Off for the test of closing during start-up and for an
+   * instance that is not to run them.
    */
   waitForProcessing?: boolean;
 }
@@ -164,10 +165,10 @@ export async function startApp(kind: ReadModelKind, extraEnv: Record<string, str
 }
 
 /** One app per describe block: started before its tests, destroyed after. */
-export function useApp(kind: ReadModelKind, extraEnv: Record<string, string> = {}): { readonly current: E2eApp } {
+export function useApp(kind: ReadModelKind, extraEnv: Record<string, string> = {}, options: StartOptions = {}): { readonly current: E2eApp } {
   let started: E2eApp | undefined;
   beforeAll(async () => {
-    started = await startApp(kind, extraEnv);
+    started = await startApp(kind, extraEnv, options);
   });
   afterAll(async () => {
     await started?.destroy();

@@ -11,6 +11,7 @@ import {
 import { CaughtUpWaiter } from '@keystream/processing';
 import { ID_GENERATOR, type IdGenerator } from '@keystream/secrets';
 import {
+  API_KEY_STREAM_PREFIX,
   type ApiKeyCommand,
   type ApiKeyEvent,
   apiKeyStreamName,
@@ -18,7 +19,7 @@ import {
   evolve,
   initialState,
 } from '../domain/index.js';
-import { ConcurrencyConflictError, PreconditionFailedError, StoreUnavailableError } from './application.errors.js';
+import { ConcurrencyConflictError, PreconditionFailedError, StoreUnavailableError, ViewsBehindError } from './application.errors.js';
 import { toEventToAppend } from './event-envelope.js';
 
 const MAX_ATTEMPTS = 5;
@@ -80,6 +81,21 @@ export class ApiKeyCommandRunner {
       }
     }
     throw new ConcurrencyConflictError();
+  }
+
+  /**
+   * For a decision that reads the views rather than the key's stream (the key limit counts the
+   * owner's keys in the listing): wait until they show every key event in the store, or refuse,
+   * since a count that misses a create whose own wait timed out could let an owner past the limit.
+   */
+  async requireCurrentViews(): Promise<void> {
+    const head = await this.guard(() => this.eventStore.headPosition({ streamNamePrefixes: [API_KEY_STREAM_PREFIX] }));
+    if (head === undefined) return;
+    const shown = await this.waiter.waitFor(head, this.config.CONSISTENCY_TIMEOUT_MS).catch((error: unknown) => {
+      this.logger.warn(`Could not check the views before counting keys: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    });
+    if (!shown) throw new ViewsBehindError();
   }
 
   /**

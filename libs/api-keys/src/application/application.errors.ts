@@ -23,3 +23,13 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/** A decision needs the views current (the key limit counts there) and they did not catch up in time. */
+export class ViewsBehindError extends Error {
+  readonly code = 'ServiceUnavailable';
+  readonly retryAfterSeconds = 2;
+  constructor() {
+    super('The key listing is catching up; retry shortly');
+    this.name = 'ViewsBehindError';
+  }
+}

@@ -32,8 +32,10 @@ export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand> {
     const secretHash = await this.hasher.hash(apiKey);
     const owner = `${caller.tenantId}/${ownerId}`;
     // Count and create under the owner's lock, in this process and across instances, so two
-    // concurrent creates cannot both see 19 keys and both make the 20th.
+    // concurrent creates cannot both see 19 keys and both make the 20th; and count only from views
+    // that show every create before this one.
     await this.ownerLocks.run(owner, () => this.readModel.withLock(`owner:${owner}`, async () => {
+      await this.runner.requireCurrentViews();
       const ownerKeyCount = await this.readModel.countOwnerKeys(caller.tenantId, ownerId);
       await this.runner.run(
         keyId,
