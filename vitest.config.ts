@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { readdirSync } from 'node:fs';
 import swc from 'unplugin-swc';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Every folder under libs/ is importable as @keystream/<name>, exactly as tsconfig.json and .swcrc map it.
 const libsDir = fileURLToPath(new URL('./libs', import.meta.url));
@@ -29,7 +29,7 @@ export default defineConfig({
         // Starts the test Kafka broker unless KAFKA_BROKERS is set, and stops it at the end.
         test: { name: 'kafka', include: KAFKA_TESTS, globalSetup: ['test/setup/kafka.global-setup.ts'] },
       },
-      { extends: true, test: { name: 'core', include: ALL_TESTS, exclude: KAFKA_TESTS } },
+      { extends: true, test: { name: 'core', include: ALL_TESTS, exclude: [...configDefaults.exclude, ...KAFKA_TESTS] } },
     ],
   },
 });
