@@ -102,6 +102,7 @@ describe.each(READ_MODELS)('views behind the store (%s read model)', (kind) => {
     const head = await h.current.head();
     const refused = await h.current.call('POST', '/v1/apiKeys', { headers: alice.headers, body: createBody('second') });
     expectProblem(refused, 503, 'ServiceUnavailable');
+    expect(refused.json.detail).toBe('The key listing is catching up; retry shortly');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(await h.current.head()).toBe(head);
   });

@@ -94,11 +94,8 @@ export interface EventStore {
   readAll(options: ReadAllOptions): Promise<ReadAllResult>;
   /** Catch-up then live subscription to the global log, in commit order, at least once. */
   subscribeToAll(options: SubscribeToAllOptions): AsyncIterable<SubscriptionMessage>;
-  /**
-   * The position of the newest event in the log, or with a filter of the newest event it matches;
-   * undefined when there is none (an adapter may look only so far back for a filtered match).
-   */
-  headPosition(filter?: AllFilter): Promise<GlobalPosition | undefined>;
+  /** The position of the newest event in the log, or undefined for an empty log. */
+  headPosition(): Promise<GlobalPosition | undefined>;
   /** False when the store cannot be reached (for readiness). */
   isHealthy(): Promise<boolean>;
   close(): Promise<void>;

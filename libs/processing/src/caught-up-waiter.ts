@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type GlobalPosition, hasReached, parsePosition } from '@keystream/event-store';
+import { type GlobalPosition, comparePositions, hasReached, parsePosition } from '@keystream/event-store';
 import type { ReadModel } from '@keystream/read-model';
 
 const POLL_INTERVAL_MS = 10;
@@ -8,6 +8,10 @@ const READ_TIMEOUT_MS = 5_000;
 
 interface Wait {
   position: GlobalPosition;
+  /** The first checkpoint read that started after this wait began: only it or a later one may say "not yet". */
+  firstRead: number;
+  /** The deadline passed before such a read finished; the next one to finish answers. */
+  expired: boolean;
   timer: NodeJS.Timeout;
   resolve: (caughtUp: boolean) => void;
   reject: (error: unknown) => void;
@@ -25,12 +29,16 @@ export class CheckpointReadTimeoutError extends Error {
  * position its event was written at. The checkpoints are read from the read model, so this holds
  * whichever instance runs the projections. However many commands wait, one loop per process reads
  * the checkpoints (every 10 ms, or at once when a local processor commits) and settles them all.
- * Each wait has its own timer, so it answers at its deadline even while a read is slow.
+ * Each wait has its own timer, so a slow read cannot hold it past its deadline by more than the
+ * read timeout; and it never answers "not yet" before one read that started after it has finished,
+ * so a tiny timeout cannot refuse views that are in fact current.
  */
 export class CaughtUpWaiter {
   private readonly waits = new Set<Wait>();
   private polling?: Promise<void>;
   private wakeUp?: AbortController;
+  private readsStarted = 0;
+  private readsFinished = 0;
 
   constructor(
     private readonly readModel: ReadModel,
@@ -46,7 +54,7 @@ export class CaughtUpWaiter {
   /** True once caught up; false if `timeoutMs` passed first. Rejects if the checkpoints cannot be read. */
   waitFor(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      const wait: Wait = { position, resolve, reject, timer: setTimeout(() => this.settle(wait, false), timeoutMs) };
+      const wait: Wait = { position, firstRead: this.readsStarted + 1, expired: false, resolve, reject, timer: setTimeout(() => this.expire(wait), timeoutMs) };
       this.waits.add(wait);
       this.polling ??= this.poll();
     });
@@ -56,9 +64,12 @@ export class CaughtUpWaiter {
   private async poll(): Promise<void> {
     try {
       for (;;) {
+        const read = ++this.readsStarted;
         const checkpoints = await this.readCheckpoints();
+        this.readsFinished = read;
         for (const wait of this.waits) {
           if (checkpoints.every((checkpoint) => checkpoint !== undefined && hasReached(checkpoint, wait.position))) this.settle(wait, true);
+          else if (wait.expired && read >= wait.firstRead) this.settle(wait, false);
         }
         if (this.waits.size === 0) break;
         this.wakeUp = new AbortController();
@@ -68,6 +79,21 @@ export class CaughtUpWaiter {
       for (const wait of this.waits) this.settle(wait, error);
     }
     this.polling = undefined;
+  }
+
+  /**
+   * The position every projection has passed, or undefined while any has no checkpoint yet: what a
+   * caller can compare the log with to see what the views do not show yet.
+   */
+  async lowestCheckpoint(): Promise<GlobalPosition | undefined> {
+    const checkpoints = await this.readCheckpoints();
+    if (checkpoints.length === 0 || checkpoints.some((checkpoint) => checkpoint === undefined)) return undefined;
+    return (checkpoints as GlobalPosition[]).reduce((lowest, checkpoint) => (comparePositions(checkpoint, lowest) < 0 ? checkpoint : lowest));
+  }
+
+  private expire(wait: Wait): void {
+    if (this.readsFinished >= wait.firstRead) this.settle(wait, false);
+    else wait.expired = true;
   }
 
   /** true: caught up; false: timed out; anything else: the error to reject with. */

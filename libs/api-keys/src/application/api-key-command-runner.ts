@@ -23,6 +23,10 @@ import { ConcurrencyConflictError, PreconditionFailedError, StoreUnavailableErro
 import { toEventToAppend } from './event-envelope.js';
 
 const MAX_ATTEMPTS = 5;
+/** Views further behind than this are not waited for: a create is refused at once. */
+const MAX_PENDING_KEY_EVENTS = 100;
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export interface RunOptions {
   /** From If-Match: a conflict with it is a 412, never retried. */
@@ -87,15 +91,24 @@ export class ApiKeyCommandRunner {
    * For a decision that reads the views rather than the key's stream (the key limit counts the
    * owner's keys in the listing): wait until they show every key event in the store, or refuse,
    * since a count that misses a create whose own wait timed out could let an owner past the limit.
+   * The key events past the views' lowest checkpoint are read forward from it, so events of other
+   * streams in a shared log never count, and views that are current cost one short read.
    */
   async requireCurrentViews(): Promise<void> {
-    const head = await this.guard(() => this.eventStore.headPosition({ streamNamePrefixes: [API_KEY_STREAM_PREFIX] }));
-    if (head === undefined) return;
-    const shown = await this.waiter.waitFor(head, this.config.CONSISTENCY_TIMEOUT_MS).catch((error: unknown) => {
-      this.logger.warn(`Could not check the views before counting keys: ${error instanceof Error ? error.message : String(error)}`);
-      return false;
-    });
-    if (!shown) throw new ViewsBehindError();
+    const timeoutMs = this.config.CONSISTENCY_TIMEOUT_MS;
+    const refuse = (reason: string): never => {
+      this.logger.warn(`Refusing a create: the views ${reason}`);
+      throw new ViewsBehindError();
+    };
+    const shown = await this.waiter.lowestCheckpoint().catch((error: unknown) => refuse(`could not be read (${describe(error)})`));
+    const pending = await this.guard(() =>
+      this.eventStore.readAll({ after: shown, maxCount: MAX_PENDING_KEY_EVENTS, filter: { streamNamePrefixes: [API_KEY_STREAM_PREFIX] } }),
+    );
+    const newest = pending.events.at(-1);
+    if (!newest) return;
+    if (!pending.isEnd) refuse(`are more than ${MAX_PENDING_KEY_EVENTS} key events behind`);
+    const caughtUp = await this.waiter.waitFor(newest.position, timeoutMs).catch((error: unknown) => refuse(`could not be read (${describe(error)})`));
+    if (!caughtUp) refuse(`did not show every key event within ${timeoutMs} ms`);
   }
 
   /**
@@ -105,7 +118,7 @@ export class ApiKeyCommandRunner {
   private async waitForViews(keyId: string, position: AppendResult['position']): Promise<void> {
     const timeoutMs = this.config.CONSISTENCY_TIMEOUT_MS;
     const shown = await this.waiter.waitFor(position, timeoutMs).catch((error: unknown) => {
-      this.logger.warn(`Could not check the views for key ${keyId}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`Could not check the views for key ${keyId}: ${describe(error)}`);
       return false;
     });
     if (!shown) this.logger.warn(`Views did not reflect key ${keyId} within ${timeoutMs} ms; answering anyway`);

@@ -105,14 +105,6 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
       expect(rest.isEnd).toBe(true);
     });
 
-    it('tells the head of the whole log, and of the streams a filter matches', async () => {
-      const ours = await store.appendToStream(streamName(), [event('KeyCreated')], 'no_stream');
-      const theirs = await store.appendToStream(`other-${run}-${randomUUID()}`, [event('Unrelated'), event('Unrelated')], 'no_stream');
-      expect(await store.headPosition()).toEqual(theirs.position);
-      expect(await store.headPosition({ streamNamePrefixes: [prefix] })).toEqual(ours.position);
-      expect(await store.headPosition({ streamNamePrefixes: [`nothing-${randomUUID()}`] })).toBeUndefined();
-    });
-
     it('pages readAll by maxCount without skipping or repeating', async () => {
       const stream = streamName();
       await store.appendToStream(stream, [1, 2, 3, 4, 5].map((i) => event('KeyEdited', { i })), 'any');

@@ -10,7 +10,6 @@ import {
   type ReadPosition,
 } from '@eventstore/db-client';
 import type {
-  AllFilter,
   AppendResult,
   EventStore,
   EventToAppend,
@@ -129,17 +128,11 @@ export class EsdbEventStore implements EventStore {
     return esdbSubscription(this.client, options, this.subscription);
   }
 
-  /**
-   * The newest event outside the `$` system streams (the newest of all if none is near the end); with
-   * a filter, the newest match among the last HEAD_SEARCH events, or undefined if none is that recent
-   * (the 6.2 client cannot filter a backwards read on the server).
-   */
-  async headPosition(filter?: AllFilter): Promise<GlobalPosition | undefined> {
+  /** The newest event outside the `$` system streams (the newest of all if none is near the end). */
+  async headPosition(): Promise<GlobalPosition | undefined> {
     try {
       const newest = await this.readAllPage(END, HEAD_SEARCH, BACKWARDS);
-      const ours = filter
-        ? newest.find((resolved) => resolved.event && isOurs(resolved.event.streamId, filter))
-        : (newest.find((resolved) => resolved.event && !isSystemStream(resolved.event.streamId)) ?? newest[0]);
+      const ours = newest.find((resolved) => resolved.event && !isSystemStream(resolved.event.streamId)) ?? newest[0];
       return toGlobalPosition(ours?.event?.position);
     } catch (error) {
       throw toStoreError(error, undefined, 'read of the $all head');

@@ -1,6 +1,5 @@
 import { ConcurrencyError } from '../../event-store.errors.js';
 import type {
-  AllFilter,
   AppendResult,
   EventStore,
   EventToAppend,
@@ -62,8 +61,7 @@ export class InMemoryEventStore implements EventStore {
     return pollingSubscription(this, this.notifier, options);
   }
 
-  async headPosition(filter?: AllFilter): Promise<GlobalPosition | undefined> {
-    if (filter) return this.log.findLast((event) => matchesFilter(event, filter))?.position;
+  async headPosition(): Promise<GlobalPosition | undefined> {
     return this.log.length === 0 ? undefined : sequencePosition(BigInt(this.log.length));
   }
 

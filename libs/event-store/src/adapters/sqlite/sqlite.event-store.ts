@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { ConcurrencyError } from '../../event-store.errors.js';
 import type {
-  AllFilter,
   AppendResult,
   EventStore,
   EventToAppend,
@@ -108,7 +107,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll({ after, maxCount, filter }: ReadAllOptions): Promise<ReadAllResult> {
-    const { matching, prefixes } = streamNameMatch(filter);
+    const prefixes = filter.streamNamePrefixes.map((prefix) => `${escapeLike(prefix)}%`);
+    const matching = prefixes.map(() => `stream_name like ? escape '\\'`).join(' or ') || 'false';
     const page = this.db
       .prepare(`select * from events where position > ? and (${matching}) order by position limit ?`)
       .safeIntegers();
@@ -126,14 +126,7 @@ export class SqliteEventStore implements EventStore {
     return pollingSubscription(this, this.notifier, options);
   }
 
-  async headPosition(filter?: AllFilter): Promise<GlobalPosition | undefined> {
-    if (filter) {
-      // Walks the primary key backwards to the first match: one row when the log holds only ours.
-      const { matching, prefixes } = streamNameMatch(filter);
-      const newest = this.db.prepare(`select position from events where ${matching} order by position desc limit 1`).safeIntegers();
-      const row = newest.get(...prefixes) as { position: bigint } | undefined;
-      return row === undefined ? undefined : sequencePosition(row.position);
-    }
+  async headPosition(): Promise<GlobalPosition | undefined> {
     const head = (this.statements.head.get() as { position: bigint | null }).position;
     return head === null ? undefined : sequencePosition(head);
   }
@@ -152,12 +145,6 @@ export class SqliteEventStore implements EventStore {
     if (this.db.open) this.db.close();
   }
 }
-
-/** The SQL condition (and its parameters) for "the stream name starts with one of the prefixes". */
-const streamNameMatch = (filter: AllFilter): { matching: string; prefixes: string[] } => {
-  const prefixes = filter.streamNamePrefixes.map((prefix) => `${escapeLike(prefix)}%`);
-  return { matching: prefixes.map(() => `stream_name like ? escape '\\'`).join(' or ') || 'false', prefixes };
-};
 
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
