@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { CLOCK, SystemClock } from '@keystream/clock';
 import { EVENT_STORE, EsdbEventStore, type EventStore, SqliteEventStore } from '@keystream/event-store';
 import { CaughtUpWaiter, type Projection, ProcessingRuntime } from '@keystream/processing';
-import { READ_MODEL, type ReadModel, openPostgresReadModel, openSqliteReadModel } from '@keystream/read-model';
+import { DEFAULT_NAMED_LOCKS, READ_MODEL, type ReadModel, openPostgresReadModel, openSqliteReadModel } from '@keystream/read-model';
 import { ID_GENERATOR, RandomIdGenerator, SECRET_HASHER, ScryptSecretHasher } from '@keystream/secrets';
 import { AUDIT_PUBLISHER, type AuditPublisher, KafkaAuditPublisher, auditRelay, parseBrokers } from '@keystream/audit-bus';
 import { APP_CONFIG, type AppConfig } from './app-config.js';
@@ -22,7 +22,16 @@ export const openEventStore = async (config: AppConfig): Promise<EventStore> => 
 };
 
 export const openReadModel = async (config: AppConfig): Promise<ReadModel> => {
-  if (config.READ_MODEL === 'postgres') return openPostgresReadModel({ connectionString: config.DATABASE_URL!, schema: config.DATABASE_SCHEMA });
+  if (config.READ_MODEL === 'postgres') {
+    // A create holds its owner's lock through up to two waits for the views; a create for the same
+    // owner on another instance should outwait that rather than answer busy.
+    const lockTimeoutMs = Math.max(DEFAULT_NAMED_LOCKS.lockTimeoutMs, 2 * config.CONSISTENCY_TIMEOUT_MS + 5_000);
+    return openPostgresReadModel({
+      connectionString: config.DATABASE_URL!,
+      schema: config.DATABASE_SCHEMA,
+      namedLocks: { ...DEFAULT_NAMED_LOCKS, lockTimeoutMs },
+    });
+  }
   mkdirSync(config.DATA_DIR, { recursive: true });
   return openSqliteReadModel(join(config.DATA_DIR, 'read-model.db'));
 };

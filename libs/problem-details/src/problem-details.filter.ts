@@ -20,10 +20,12 @@ export const sendProblem = (
   reply: FastifyReply,
   error: unknown,
   instance: string | undefined,
-  logger: Pick<Logger, 'error'>,
+  logger: Pick<Logger, 'error' | 'warn'>,
 ): void => {
   const problem = toProblem(error, instance);
   if (problem.unexpected) logger.error(error instanceof Error ? error.stack ?? error.message : String(error));
+  // An expected refusal, but one operators need to see: the service is degraded.
+  else if (problem.status === 503) logger.warn(`${instance ?? ''} answered 503: ${problem.body.detail}`);
   if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
   reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.body));
 };

@@ -2,4 +2,5 @@ export * from './read-model.port.js';
 export * from './read-model.errors.js';
 export { openSqliteReadModel } from './adapters/sqlite/sqlite.read-model.js';
 export { openPostgresReadModel, type PostgresReadModelOptions } from './adapters/postgres/postgres.read-model.js';
+export { DEFAULT_NAMED_LOCKS, type NamedLockOptions } from './adapters/postgres/advisory-lock.leases.js';
 // The contract suite imports vitest, so it is reached by its own path, never from here.

@@ -118,11 +118,13 @@ describe('KeyVerifier', () => {
     }
   });
 
-  it('lets a burst of first requests with the real value share one hash and one share of the budget', async () => {
-    const { value } = await issue();
+  it('lets a burst of first requests with the real value share one hash, leaving the budget whole', async () => {
+    const { keyId, value } = await issue();
     const before = hasher.runs;
     const callers = await Promise.all(Array.from({ length: 3 * GUESSING_BUDGET.hashes }, () => verifier.authenticate(value)));
     expect(callers.every((caller) => caller?.userId === 'alice')).toBe(true);
     expect(hasher.runs - before).toBe(1);
+    for (let i = 0; i < GUESSING_BUDGET.hashes; i++) expect(await verifier.authenticate(guessFor(keyId))).toBeUndefined();
+    expect(hasher.runs - before).toBe(1 + GUESSING_BUDGET.hashes);
   });
 });

@@ -90,13 +90,19 @@ export class KeyVerifier implements ApiKeyAuthenticator {
       pending = this.spendGuessingBudget(keyId)
         .then(() => this.hasher.verify(value, secretHash))
         .then(async (matches) => {
-          if (matches) await this.guessingBudget.reward(keyId);
+          if (matches) await this.giveBackGuessingBudget(keyId);
           return matches;
         })
         .finally(() => this.inFlight.delete(id));
       this.inFlight.set(id, pending);
     }
     return pending;
+  }
+
+  /** Only into the window it was spent in: a new window starts full, and must not start fuller. */
+  private async giveBackGuessingBudget(keyId: string): Promise<void> {
+    const spent = await this.guessingBudget.get(keyId);
+    if (spent && spent.consumedPoints > 0) await this.guessingBudget.reward(keyId);
   }
 
   private async spendGuessingBudget(keyId: string): Promise<void> {

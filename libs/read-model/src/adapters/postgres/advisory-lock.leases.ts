@@ -5,17 +5,22 @@ import type { LeaseProvider } from '../kysely/lease-provider.js';
 
 const HEARTBEAT_MS = 2_000;
 const LOCK_NOT_AVAILABLE = '55P03';
+/** pg-pool's error when no connection frees up within connectionTimeoutMillis (it has no code). */
+const POOL_EXHAUSTED = 'timeout exceeded when trying to connect';
 
 export interface NamedLockOptions {
   /** Each create holds one lock connection while it appends and waits for the views. */
   poolSize: number;
   /** How long to wait for a free lock connection before answering busy. */
   connectTimeoutMs: number;
-  /** How long to wait for a lock another instance holds before answering busy. */
+  /**
+   * How long to wait for a lock another instance holds before answering busy. A create holds its
+   * owner's lock through two waits for the views, so this should exceed twice that timeout.
+   */
   lockTimeoutMs: number;
 }
 
-const DEFAULT_NAMED_LOCKS: NamedLockOptions = { poolSize: 16, connectTimeoutMs: 5_000, lockTimeoutMs: 15_000 };
+export const DEFAULT_NAMED_LOCKS: NamedLockOptions = { poolSize: 16, connectTimeoutMs: 5_000, lockTimeoutMs: 15_000 };
 
 /**
  * Leases as PostgreSQL session advisory locks, each on its own connection: the server releases the
@@ -93,7 +98,9 @@ export class AdvisoryLockLeases implements LeaseProvider {
     const client = await this.locks()
       .connect()
       .catch((error: unknown) => {
-        throw new ReadModelBusyError({ cause: error });
+        // Only "every lock connection is taken" is busy; an unreachable or misconfigured server is
+        // an outage the error filter reports (and logs) as such.
+        throw (error as Error | undefined)?.message === POOL_EXHAUSTED ? new ReadModelBusyError({ cause: error }) : error;
       });
     // A checked-out client that loses its connection emits 'error'; unheard, it would end the process.
     // The query in progress fails on its own, which is where it is handled.
@@ -102,8 +109,12 @@ export class AdvisoryLockLeases implements LeaseProvider {
     try {
       await client.query('select pg_advisory_lock(hashtext($1))', [key]);
     } catch (error) {
-      giveBack(client, error);
-      throw (error as { code?: unknown }).code === LOCK_NOT_AVAILABLE ? new ReadModelBusyError({ cause: error }) : error;
+      if ((error as { code?: unknown }).code !== LOCK_NOT_AVAILABLE) {
+        giveBack(client, error);
+        throw error;
+      }
+      giveBack(client); // a lock wait that timed out leaves a healthy connection
+      throw new ReadModelBusyError({ cause: error });
     }
     let result: T;
     try {
@@ -129,17 +140,22 @@ export class AdvisoryLockLeases implements LeaseProvider {
   }
 
   /**
-   * `lock_timeout` is set on each new session rather than through the connection's `options`, which
-   * an `?options=` in DATABASE_URL would replace.
+   * `lock_timeout` is set on each new session, and the connection is handed out only once it is set,
+   * rather than through the connection's `options`, which an `?options=` in DATABASE_URL would replace.
    */
   private locks(): pg.Pool {
     if (!this.lockPool) {
       const { poolSize, connectTimeoutMs, lockTimeoutMs } = this.namedLocks;
-      this.lockPool = new pg.Pool({ connectionString: this.connectionString, max: poolSize, connectionTimeoutMillis: connectTimeoutMs, keepAlive: true });
-      this.lockPool.on('error', () => undefined);
-      this.lockPool.on('connect', (client) => {
-        client.query(`set lock_timeout = ${Math.trunc(lockTimeoutMs)}`).catch(() => undefined);
+      this.lockPool = new pg.Pool({
+        connectionString: this.connectionString,
+        max: poolSize,
+        connectionTimeoutMillis: connectTimeoutMs,
+        keepAlive: true,
+        onConnect: async (client) => {
+          await client.query(`set lock_timeout = ${Math.trunc(lockTimeoutMs)}`);
+        },
       });
+      this.lockPool.on('error', () => undefined);
     }
     return this.lockPool;
   }

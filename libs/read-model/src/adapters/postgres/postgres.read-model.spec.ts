@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ReadModelBusyError } from '../../read-model.errors.js';
+import { AdvisoryLockLeases } from './advisory-lock.leases.js';
 import { openPostgresReadModel } from './postgres.read-model.js';
 
 const connectionString = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -133,5 +134,18 @@ describe('PostgreSQL read model', () => {
     expect(await readModel.withLock('owner:t/b', async () => 'b')).toBe('b');
     await readModel.close();
     await expect(readModel.withLock('owner:t/b', async () => 'b')).rejects.toBeInstanceOf(ReadModelBusyError);
+  });
+
+  it('reports an unreachable lock server as the outage it is, not as busy', async () => {
+    const unreachable = new URL(connectionString);
+    unreachable.port = '1';
+    const leases = new AdvisoryLockLeases(unreachable.toString(), schema);
+    try {
+      const failure = await leases.withLock('owner:t/x', async () => 'never').catch((error: unknown) => error);
+      expect(failure).not.toBeInstanceOf(ReadModelBusyError);
+      expect((failure as { code?: string }).code).toBe('ECONNREFUSED');
+    } finally {
+      await leases.close();
+    }
   });
 });
