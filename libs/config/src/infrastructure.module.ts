@@ -21,7 +21,7 @@ export const openEventStore = async (config: AppConfig): Promise<EventStore> => 
   return new SqliteEventStore(join(config.DATA_DIR, 'events.db'));
 };
 
-export const openReadModel = async (config: AppConfig): Promise<ReadModel> => {
+export const openReadModel = async (config: AppConfig, logger?: Logger): Promise<ReadModel> => {
   if (config.READ_MODEL === 'postgres') {
     // A create holds its owner's lock through up to two waits for the views; a create for the same
     // owner on another instance should outwait that rather than answer busy.
@@ -29,7 +29,12 @@ export const openReadModel = async (config: AppConfig): Promise<ReadModel> => {
     return openPostgresReadModel({
       connectionString: config.DATABASE_URL!,
       schema: config.DATABASE_SCHEMA,
-      namedLocks: { ...DEFAULT_NAMED_LOCKS, lockTimeoutMs },
+      namedLocks: {
+        ...DEFAULT_NAMED_LOCKS,
+        lockTimeoutMs,
+        onLockLost: (name, error) =>
+          logger?.warn({ lock: name, err: error }, 'A named lock was lost while its work ran; the work may have overlapped with another instance'),
+      },
     });
   }
   mkdirSync(config.DATA_DIR, { recursive: true });
@@ -81,7 +86,7 @@ export class InfrastructureModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
-        { provide: READ_MODEL, useFactory: () => openReadModel(config) },
+        { provide: READ_MODEL, useFactory: () => openReadModel(config, logger) },
         { provide: SECRET_HASHER, useValue: new ScryptSecretHasher() },
         { provide: CLOCK, useValue: new SystemClock() },
         { provide: ID_GENERATOR, useValue: new RandomIdGenerator() },

@@ -18,6 +18,11 @@ export interface NamedLockOptions {
    * owner's lock through two waits for the views, so this should exceed twice that timeout.
    */
   lockTimeoutMs: number;
+  /**
+   * Told when a lock's connection failed while its work ran: the server had already let the lock go,
+   * so another instance may have run the same owner's work alongside.
+   */
+  onLockLost?: (name: string, error: unknown) => void;
 }
 
 export const DEFAULT_NAMED_LOCKS: NamedLockOptions = { poolSize: 16, connectTimeoutMs: 5_000, lockTimeoutMs: 15_000 };
@@ -120,7 +125,7 @@ export class AdvisoryLockLeases implements LeaseProvider {
     try {
       result = await work();
     } finally {
-      await this.unlock(client, key);
+      await this.unlock(client, key, name);
     }
     return result;
   }
@@ -130,12 +135,13 @@ export class AdvisoryLockLeases implements LeaseProvider {
    * failed unlock must not turn it into an error: the connection is discarded instead, and the
    * server drops the lock with the session.
    */
-  private async unlock(client: pg.PoolClient, key: string): Promise<void> {
+  private async unlock(client: pg.PoolClient, key: string, name: string): Promise<void> {
     try {
       await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
       giveBack(client);
     } catch (error) {
       giveBack(client, error);
+      this.namedLocks.onLockLost?.(name, error);
     }
   }
 

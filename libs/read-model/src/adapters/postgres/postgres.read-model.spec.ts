@@ -76,8 +76,13 @@ describe('PostgreSQL read model', () => {
     }
   });
 
-  it('returns the finished work even when its lock connection dies before the unlock, and frees the lock', async () => {
-    const readModel = await openPostgresReadModel({ connectionString, schema });
+  it('returns the finished work even when its lock connection dies before the unlock, frees the lock, and says so', async () => {
+    const lost: string[] = [];
+    const readModel = await openPostgresReadModel({
+      connectionString,
+      schema,
+      namedLocks: { poolSize: 2, connectTimeoutMs: 1_000, lockTimeoutMs: 1_000, onLockLost: (name) => lost.push(name) },
+    });
     try {
       const result = await readModel.withLock('owner:t/dies', async () => {
         // Another session ends the lock connection while the work runs, as a failover or an admin would.
@@ -87,6 +92,7 @@ describe('PostgreSQL read model', () => {
         return 'created';
       });
       expect(result).toBe('created');
+      expect(lost).toEqual(['owner:t/dies']);
       expect(await readModel.withLock('owner:t/dies', async () => 'again')).toBe('again');
     } finally {
       await readModel.close();
