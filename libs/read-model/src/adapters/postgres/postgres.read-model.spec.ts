@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ReadModelBusyError } from '../../read-model.errors.js';
+import type { ReadModel } from '../../read-model.port.js';
 import { AdvisoryLockLeases } from './advisory-lock.leases.js';
 import { openPostgresReadModel } from './postgres.read-model.js';
 
@@ -15,6 +16,20 @@ async function query<T>(text: string, values: unknown[] = []): Promise<T[]> {
   } finally {
     await client.end();
   }
+}
+
+/** Takes a named lock and keeps it until `release()`; resolves once the lock is held. */
+async function holdLock(readModel: ReadModel, name: string): Promise<{ release: () => void; holding: Promise<void> }> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let entered!: () => void;
+  const inside = new Promise<void>((resolve) => (entered = resolve));
+  const holding = readModel.withLock(name, async () => {
+    entered();
+    await held;
+  });
+  await inside;
+  return { release, holding };
 }
 
 describe('PostgreSQL read model', () => {
@@ -103,15 +118,7 @@ describe('PostgreSQL read model', () => {
     const holder = await openPostgresReadModel({ connectionString, schema });
     const waiter = await openPostgresReadModel({ connectionString, schema, namedLocks: { poolSize: 2, connectTimeoutMs: 1_000, lockTimeoutMs: 200 } });
     try {
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let entered!: () => void;
-      const inside = new Promise<void>((resolve) => (entered = resolve));
-      const holding = holder.withLock('owner:t/slow', async () => {
-        entered();
-        await held;
-      });
-      await inside;
+      const { release, holding } = await holdLock(holder, 'owner:t/slow');
       let ran = false;
       await expect(waiter.withLock('owner:t/slow', async () => (ran = true))).rejects.toBeInstanceOf(ReadModelBusyError);
       expect(ran).toBe(false);
@@ -125,15 +132,7 @@ describe('PostgreSQL read model', () => {
 
   it('answers busy when every lock connection is taken, and after it is closed', async () => {
     const readModel = await openPostgresReadModel({ connectionString, schema, namedLocks: { poolSize: 1, connectTimeoutMs: 200, lockTimeoutMs: 1_000 } });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let entered!: () => void;
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    const holding = readModel.withLock('owner:t/a', async () => {
-      entered();
-      await held;
-    });
-    await inside;
+    const { release, holding } = await holdLock(readModel, 'owner:t/a');
     await expect(readModel.withLock('owner:t/b', async () => 'b')).rejects.toBeInstanceOf(ReadModelBusyError);
     release();
     await holding;
