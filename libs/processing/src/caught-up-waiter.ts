@@ -18,8 +18,8 @@ interface Wait {
 }
 
 export class CheckpointReadTimeoutError extends Error {
-  constructor() {
-    super(`Reading the projection checkpoints took over ${READ_TIMEOUT_MS} ms`);
+  constructor(timeoutMs: number) {
+    super(`Reading the projection checkpoints took over ${timeoutMs} ms`);
     this.name = 'CheckpointReadTimeoutError';
   }
 }
@@ -106,7 +106,7 @@ export class CaughtUpWaiter {
 
   private async readCheckpoints(): Promise<(GlobalPosition | undefined)[]> {
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CheckpointReadTimeoutError()), this.readTimeoutMs)));
+    const timedOut = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CheckpointReadTimeoutError(this.readTimeoutMs)), this.readTimeoutMs)));
     const reads = Promise.all(this.projectionNames.map((name) => this.readModel.getCheckpoint(name)));
     const texts = await Promise.race([reads, timedOut]).finally(() => clearTimeout(timer));
     return texts.map((text) => (text === undefined ? undefined : parsePosition(text)));
