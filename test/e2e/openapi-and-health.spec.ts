@@ -3,14 +3,16 @@ import { READ_MODELS, useApp } from './harness.js';
 
 /** Every route of the contract with its documented success code, and what errors it documents. */
 const CONTRACT: [method: string, path: string, success: string, errors: string[]][] = [
-  ['post', '/v1/apiKeys', '201', ['400', '401', '403', '409', '413']],
-  ['get', '/v1/apiKeys', '200', ['400', '401']],
-  ['get', '/v1/apiKeys/{uid}', '200', ['401', '404']],
-  ['put', '/v1/apiKeys/{uid}', '204', ['400', '401', '404', '412', '413']],
-  ['put', '/v1/apiKeys/{uid}/state', '204', ['400', '401', '404', '409', '412']],
-  ['patch', '/v1/apiKeys/{uid}', '204', ['400', '401', '404', '409', '412']],
-  ['delete', '/v1/apiKeys/{uid}', '204', ['401', '404']],
+  ['post', '/v1/apiKeys', '201', ['400', '401', '403', '409', '413', '429', '503']],
+  ['get', '/v1/apiKeys', '200', ['400', '401', '429', '503']],
+  ['get', '/v1/apiKeys/{uid}', '200', ['401', '404', '429', '503']],
+  ['put', '/v1/apiKeys/{uid}', '204', ['400', '401', '404', '412', '413', '429', '503']],
+  ['put', '/v1/apiKeys/{uid}/state', '204', ['400', '401', '404', '409', '412', '429', '503']],
+  ['patch', '/v1/apiKeys/{uid}', '204', ['400', '401', '404', '409', '412', '429', '503']],
+  ['delete', '/v1/apiKeys/{uid}', '204', ['401', '404', '429', '503']],
 ];
+/** The audit trail for tenant admins, an extension beyond Palette's API. */
+const AUDIT_ROUTE: (typeof CONTRACT)[number] = ['get', '/v1/audit/events', '200', ['400', '401', '403', '429', '503']];
 
 describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind) => {
   const h = useApp(kind);
@@ -22,7 +24,7 @@ describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind)
     expect(response.json.openapi).toMatch(/^3\./);
   });
 
-  it.each(CONTRACT)('documents %s %s with success %s and its problem responses', async (method, path, success, errors) => {
+  it.each([...CONTRACT, AUDIT_ROUTE])('documents %s %s with success %s and its problem responses', async (method, path, success, errors) => {
     const document = (await h.current.call('GET', '/docs/openapi.json')).json;
     const operation = document.paths?.[path]?.[method];
     expect(operation, `${method.toUpperCase()} ${path} is missing`).toBeDefined();

@@ -2,14 +2,19 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'InvalidRequest (errors[] names each field) or ApiKeyOwnerImmutable',
+  400: 'InvalidRequest (errors[] names each field); on a key update also ApiKeyOwnerImmutable',
   401: 'Unauthorized: missing, invalid, revoked, expired or deleted credentials',
   403: 'Forbidden',
   404: 'ResourceNotFound: no such key, or not visible to the caller',
   409: 'ApiKeyLimitReached, ApiKeyExpired or ConcurrencyConflict',
   412: 'PreconditionFailed: If-Match names an older version',
   413: 'PayloadTooLarge: body over 64 KiB',
+  429: 'TooManyRequests: wrong secrets used up this key id’s hashing budget; see Retry-After',
+  503: 'ServiceUnavailable: a backing store is unavailable or busy, or (on create) the listing is catching up; see Retry-After',
 };
+
+/** Any route authenticated by `apiKey` can be throttled, and any route can meet a store outage. */
+const EVERY_ROUTE = [429, 503];
 
 const PROBLEM_SCHEMA = {
   type: 'object',
@@ -26,10 +31,10 @@ const PROBLEM_SCHEMA = {
   },
 };
 
-/** Documents the RFC 9457 problem responses a route can give. */
+/** Documents the RFC 9457 problem responses a route can give, besides those every route can. */
 export const ApiErrors = (...statuses: number[]) =>
   applyDecorators(
-    ...statuses.map((status) =>
+    ...[...statuses, ...EVERY_ROUTE].map((status) =>
       ApiResponse({ status, description: DESCRIPTIONS[status], content: { 'application/problem+json': { schema: PROBLEM_SCHEMA } } }),
     ),
   );

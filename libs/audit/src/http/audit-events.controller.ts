@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ForbiddenError, InvalidRequestError, type UserCaller } from '@keystream/api-keys';
+import { ApiErrors, ForbiddenError, InvalidRequestError, type UserCaller } from '@keystream/api-keys';
 import { CurrentCaller } from '@keystream/tenancy';
 import { AUDIT_STORE, type AuditStore } from '../audit-store.port.js';
 import { AuditEventResource, toAuditEventResource } from './audit-event.resource.js';
@@ -25,6 +25,7 @@ export class AuditEventsController {
   @Get('events')
   @ApiOperation({ summary: "The tenant's audit events, newest first (tenant admins only)" })
   @ApiOkResponse({ type: AuditEventList })
+  @ApiErrors(400, 401, 403)
   async list(@CurrentCaller() caller: UserCaller, @Query() query: AuditEventsRequest): Promise<AuditEventList> {
     if (!caller.isTenantAdmin) throw new ForbiddenError('Only a tenant admin can read the audit trail');
     const limit = query.limit ?? 100;
