@@ -10,7 +10,7 @@ interface Wait {
   position: GlobalPosition;
   /** The first checkpoint read that started after this wait began: only it or a later one may say "not yet". */
   firstRead: number;
-  /** The deadline passed before such a read finished; the next one to finish answers. */
+  /** The deadline has passed: the next such read to finish answers, caught up or not. */
   expired: boolean;
   timer: NodeJS.Timeout;
   resolve: (caughtUp: boolean) => void;
@@ -38,7 +38,6 @@ export class CaughtUpWaiter {
   private polling?: Promise<void>;
   private wakeUp?: AbortController;
   private readsStarted = 0;
-  private readsFinished = 0;
 
   constructor(
     private readonly readModel: ReadModel,
@@ -66,7 +65,6 @@ export class CaughtUpWaiter {
       for (;;) {
         const read = ++this.readsStarted;
         const checkpoints = await this.readCheckpoints();
-        this.readsFinished = read;
         for (const wait of this.waits) {
           if (checkpoints.every((checkpoint) => checkpoint !== undefined && hasReached(checkpoint, wait.position))) this.settle(wait, true);
           else if (wait.expired && read >= wait.firstRead) this.settle(wait, false);
@@ -91,9 +89,10 @@ export class CaughtUpWaiter {
     return (checkpoints as GlobalPosition[]).reduce((lowest, checkpoint) => (comparePositions(checkpoint, lowest) < 0 ? checkpoint : lowest));
   }
 
+  /** Reads at once rather than after the poll interval, so the answer comes at the deadline. */
   private expire(wait: Wait): void {
-    if (this.readsFinished >= wait.firstRead) this.settle(wait, false);
-    else wait.expired = true;
+    wait.expired = true;
+    this.wake();
   }
 
   /** true: caught up; false: timed out; anything else: the error to reject with. */
