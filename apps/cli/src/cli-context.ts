@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { API_KEY_PROJECTIONS, ApiKeyCommandsModule } from '@keystream/api-keys';
-import { type AppConfig, InfrastructureModule, createLogger, loadConfig } from '@keystream/config';
+import { type AppConfig, createLogger, loadConfig } from '@keystream/config';
+import { InfrastructureModule } from '@keystream/runtime';
 
 /**
  * The same infrastructure and command handlers as the service, without HTTP. The projections run

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { API_KEY_PROJECTIONS } from '@keystream/api-keys';
-import { ConfigError, InfrastructureModule, PinoNestLogger, createLogger, loadConfig } from '@keystream/config';
+import { ConfigError, PinoNestLogger, createLogger, loadConfig } from '@keystream/config';
+import { InfrastructureModule } from '@keystream/runtime';
 
 /** Runs the processors (projections) without serving HTTP, for deployments that split the roles. */
 async function main(): Promise<void> {

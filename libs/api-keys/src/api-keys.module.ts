@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { API_KEY_AUTHENTICATOR } from '@keystream/tenancy';
+import { API_KEY_AUTHENTICATOR, type AuthenticatedCaller } from '@keystream/tenancy';
 import { ApiKeyCommandRunner } from './application/api-key-command-runner.js';
 import { KeyVerifier } from './application/key-verifier.js';
 import { OwnerLocks } from './application/owner-locks.js';
+import type { UserCaller } from './domain/index.js';
 import { ChangeKeyStateController } from './commands/change-key-state/change-key-state.controller.js';
 import { ChangeKeyStateHandler } from './commands/change-key-state/change-key-state.handler.js';
 import { CreateKeyController } from './commands/create-key/create-key.controller.js';
@@ -16,6 +17,12 @@ import { GetKeyController } from './queries/get-key/get-key.controller.js';
 import { GetKeyHandler } from './queries/get-key/get-key.handler.js';
 import { ListKeysController } from './queries/list-keys/list-keys.controller.js';
 import { ListKeysHandler } from './queries/list-keys/list-keys.handler.js';
+
+// The guard's principal reaches the commands as the domain's UserCaller: this fails to compile as
+// soon as the two shapes differ.
+type SameShape<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const callerShapesAgree: SameShape<AuthenticatedCaller, UserCaller> = true;
+void callerShapesAgree;
 
 const handlers = [CreateKeyHandler, EditKeyHandler, ChangeKeyStateHandler, DeleteKeyHandler, GetKeyHandler, ListKeysHandler];
 

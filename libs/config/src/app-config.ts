@@ -1,7 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf, ValidationError, validateSync } from 'class-validator';
-
-export const APP_CONFIG = Symbol('APP_CONFIG');
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf, ValidationError, getMetadataStorage, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
 const emptyAsUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -74,6 +72,10 @@ export class AppConfig {
   @Transform(emptyAsUndefined) @IsString() @Matches(/^[A-Za-z0-9._-]{1,249}$/, { message: 'KAFKA_AUDIT_TOPIC must be a Kafka topic name' })
   KAFKA_AUDIT_TOPIC = 'keystream.audit.v1';
 
+  /** The audit consumer's group; unset, the consumer's own default (its group id is versioned with it). */
+  @Transform(emptyAsUndefined) @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,249}$/, { message: 'KAFKA_AUDIT_GROUP must be a Kafka group id' })
+  KAFKA_AUDIT_GROUP?: string;
+
   /** The audit trail the consumer writes and GET /v1/audit/events reads: SQLite file unless DATABASE_URL. */
   @Transform(emptyAsUndefined) @IsOptional() @IsString()
   AUDIT_DB_FILE?: string;
@@ -90,9 +92,21 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * The settings a class declares, read from the class itself: those with a default (own properties
+ * of an instance) and those without one (known only by their validation decorators), so a setting
+ * added to the class is read from the environment without being listed a second time.
+ */
+export const settingNames = (settings: new () => object): string[] => {
+  const decorated = getMetadataStorage()
+    .getTargetValidationMetadatas(settings, '', true, false)
+    .map((metadata) => metadata.propertyName);
+  return [...new Set([...Object.keys(new settings()), ...decorated])];
+};
+
 /** Reads and checks the environment; the error names each bad variable and never echoes secrets. */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
-  const known = Object.keys(new AppConfig()).concat(['ESDB_CONNECTION_STRING', 'DATABASE_URL', 'DATABASE_SCHEMA', 'KAFKA_BROKERS', 'AUDIT_DB_FILE', 'AUDIT_DB_SCHEMA', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE']);
+  const known = settingNames(AppConfig);
   const present = Object.fromEntries(known.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
   const config = plainToInstance(AppConfig, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: false });

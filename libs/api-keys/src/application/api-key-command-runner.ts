@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock } from '@keystream/clock';
-import { APP_CONFIG, type AppConfig } from '@keystream/config';
+import { CONSISTENCY_TIMEOUT_MS } from '@keystream/config';
 import {
   type AppendResult,
   ConcurrencyError,
@@ -53,7 +53,7 @@ export class ApiKeyCommandRunner {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONSISTENCY_TIMEOUT_MS) private readonly timeoutMs: number,
     private readonly waiter: CaughtUpWaiter,
   ) {}
 
@@ -95,7 +95,7 @@ export class ApiKeyCommandRunner {
    * streams in a shared log never count, and views that are current cost one short read.
    */
   async requireCurrentViews(): Promise<void> {
-    const timeoutMs = this.config.CONSISTENCY_TIMEOUT_MS;
+    const timeoutMs = this.timeoutMs;
     const refuse = (reason: string): never => {
       this.logger.warn(`Refusing a create: the views ${reason}`);
       throw new ViewsBehindError();
@@ -116,7 +116,7 @@ export class ApiKeyCommandRunner {
    * timeout, the read model down) the command has succeeded and must say so.
    */
   private async waitForViews(keyId: string, position: AppendResult['position']): Promise<void> {
-    const timeoutMs = this.config.CONSISTENCY_TIMEOUT_MS;
+    const timeoutMs = this.timeoutMs;
     const shown = await this.waiter.waitFor(position, timeoutMs).catch((error: unknown) => {
       this.logger.warn(`Could not check the views for key ${keyId}: ${describe(error)}`);
       return false;

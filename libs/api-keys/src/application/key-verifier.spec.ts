@@ -45,7 +45,7 @@ describe('KeyVerifier', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'keystream-verifier-'));
     readModel = await openSqliteReadModel(join(dir, 'read-model.db'));
-    verifier = new KeyVerifier(readModel, hasher, clock, loadConfig({}));
+    verifier = new KeyVerifier(readModel, hasher, clock, loadConfig({}).KEY_CACHE_TTL_SECONDS);
   });
   afterAll(async () => {
     await readModel.close();

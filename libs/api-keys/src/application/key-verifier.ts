@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { CLOCK, type Clock } from '@keystream/clock';
-import { APP_CONFIG, type AppConfig } from '@keystream/config';
+import { KEY_CACHE_TTL_SECONDS } from '@keystream/config';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
@@ -49,9 +49,9 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
     @Inject(SECRET_HASHER) private readonly hasher: SecretHasher,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(KEY_CACHE_TTL_SECONDS) cacheTtlSeconds: number,
   ) {
-    this.verified = new LRUCache({ max: 100_000, ttl: Math.max(1, config.KEY_CACHE_TTL_SECONDS) * 1000 });
+    this.verified = new LRUCache({ max: 100_000, ttl: Math.max(1, cacheTtlSeconds) * 1000 });
   }
 
   async authenticate(value: string): Promise<UserCaller | undefined> {

@@ -4,7 +4,7 @@ import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller } from '@keystream/tenancy';
 import type { UserCaller } from '../../domain/index.js';
 import { CorrelationId } from '../../http/request-context.js';
-import { ApiErrors } from '../../http/api-errors.decorator.js';
+import { ApiErrors } from '@keystream/problem-details';
 import { CreateKeyCommand } from './create-key.command.js';
 import { CreateKeyRequest, CreateKeyResponse } from './create-key.request.dto.js';
 

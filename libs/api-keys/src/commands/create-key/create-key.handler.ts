@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@keystream/clock';
-import { APP_CONFIG, type AppConfig } from '@keystream/config';
+import { KEY_POLICY, type KeyPolicy } from '@keystream/config';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { ID_GENERATOR, type IdGenerator, SECRET_HASHER, type SecretHasher } from '@keystream/secrets';
 import { ApiKeyCommandRunner } from '../../application/api-key-command-runner.js';
@@ -17,14 +17,14 @@ export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand> {
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
     @Inject(SECRET_HASHER) private readonly hasher: SecretHasher,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(KEY_POLICY) private readonly limits: KeyPolicy,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ caller, fields, correlationId }: CreateKeyCommand) {
     const ownerId = fields.ownerId ?? (caller.kind === 'user' ? caller.userId : '');
     const forSelf = caller.kind === 'user' && ownerId === caller.userId;
-    const limits = { maxKeysPerUser: this.config.MAX_KEYS_PER_USER, maxLifetimeDays: this.config.MAX_KEY_LIFETIME_DAYS };
+    const { limits } = this;
     // Refuse what needs no state before spending a scrypt hash (about 50 ms of a thread) on it.
     checkCreateRequest({ caller, ownerId, expiresAt: fields.expiresAt, now: this.clock.now(), limits });
     const keyId = this.ids.newKeyId();

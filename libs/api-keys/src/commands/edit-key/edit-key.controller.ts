@@ -4,7 +4,7 @@ import { ApiHeader, ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from
 import type { FastifyReply } from 'fastify';
 import { CurrentCaller } from '@keystream/tenancy';
 import { type UserCaller, isZeroTime } from '../../domain/index.js';
-import { ApiErrors } from '../../http/api-errors.decorator.js';
+import { ApiErrors } from '@keystream/problem-details';
 import { CorrelationId, ExpectedRevision, KeyUid } from '../../http/request-context.js';
 import { etagFor } from '../../queries/api-key.resource.js';
 import { EditKeyCommand } from './edit-key.command.js';

@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller } from '@keystream/tenancy';
 import type { UserCaller } from '../../domain/index.js';
-import { ApiErrors } from '../../http/api-errors.decorator.js';
+import { ApiErrors } from '@keystream/problem-details';
 import { ApiKeyResource } from '../api-key.resource.js';
 import { type ApiKeyList, ListKeysQuery } from './list-keys.query.js';
 import { ListKeysRequest } from './list-keys.request.dto.js';

@@ -10,7 +10,7 @@ import {
   fromKafkaMessage,
   silentLogger,
 } from '@keystream/audit-bus';
-import type { AuditStore } from '../audit-store.port.js';
+import type { AuditStore } from '../../audit-store.port.js';
 
 export const AUDIT_CONSUMER_GROUP = 'keystream-audit-v1';
 

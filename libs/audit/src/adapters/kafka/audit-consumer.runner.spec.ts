@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { KafkaAuditPublisher, createKafkaClient, parseBrokers } from '@keystream/audit-bus';
-import { waitUntil } from '../../../audit-bus/src/contract/wait-until.js';
-import { deleteTopics } from '../../../audit-bus/src/contract/kafka-topic-reader.js';
-import { openSqliteAuditStore } from '../adapters/sqlite/sqlite.audit-store.js';
-import type { AuditStore } from '../audit-store.port.js';
-import { auditEvent } from '../contract/audit-store.fixtures.js';
+import { waitUntil } from '../../../../audit-bus/src/contract/wait-until.js';
+import { deleteTopics } from '../../../../audit-bus/src/contract/kafka-topic-reader.js';
+import { openSqliteAuditStore } from '../sqlite/sqlite.audit-store.js';
+import type { AuditStore } from '../../audit-store.port.js';
+import { auditEvent } from '../../contract/audit-store.fixtures.js';
 import { AuditConsumerRunner } from './audit-consumer.runner.js';
 
 // A real broker: test/setup/kafka.global-setup.ts starts one unless KAFKA_BROKERS names one.
