@@ -8,6 +8,8 @@ import { ProblemDetailsFilter } from '@keystream/problem-details';
 import { AuthGuard, JwtVerifier } from '@keystream/tenancy';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
+import { RateLimitsModule } from './edge/rate-limits.module.js';
+import { TenantRateLimitGuard } from './edge/tenant-rate-limit.guard.js';
 
 /** The HTTP service: composes the libs, holds no business logic. */
 @Module({})
@@ -17,6 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         InfrastructureModule.forRoot({ config, logger, projections: API_KEY_PROJECTIONS, runProcessors: config.RUN_PROCESSORS }),
+        RateLimitsModule.forRoot(config),
         ApiKeysModule,
         // The tenant's audit trail, as the audit consumer stores it (GET /v1/audit/events).
         AuditHttpModule.forRoot({ useFactory: () => openAuditStore(auditStoreLocation(config)) }),
@@ -33,6 +36,8 @@ export class AppModule {
           }),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
+        // After AuthGuard: it needs the caller's tenant.
+        { provide: APP_GUARD, useClass: TenantRateLimitGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
