@@ -4,7 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, sendProblem, toProblem } from '@keystream/problem-details';
 import { EdgeInputError, HeadersTooLargeError, RequestTimeoutError, UriTooLongError } from './edge.errors.js';
 
-/** Fastify's default, stated here so the message can name it. */
+/** Fastify's default maxParamLength (left as it is), stated here so the message can name it. */
 export const MAX_PARAM_LENGTH = 100;
 
 interface EdgeLogger {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { MemoryRateBudget, retryAfterSeconds } from '@keystream/rate-limits';
 import { EdgeInputError, MethodNotAllowedError, RateLimitedError, ShuttingDownError } from './edge.errors.js';
-import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors } from './framework-errors.js';
+import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
 import { bodyProblems, queryProblems } from './input-guard.js';
 
 export interface EdgeLimits {
@@ -21,7 +21,6 @@ export const edgeServerOptions = (logger: EdgeLogger): Partial<FastifyServerOpti
   clientErrorHandler,
   // Fastify's drain-time 503 is plain JSON; the onRequest hook below answers it as a problem.
   return503OnClosing: false,
-  maxParamLength: MAX_PARAM_LENGTH,
 });
 
 /**
