@@ -5,10 +5,11 @@ import { API_KEY_PROJECTIONS, ApiKeysModule, createValidationPipe } from '@keyst
 import { AuditHttpModule } from '@keystream/audit';
 import type { AppConfig } from '@keystream/config';
 import { ProblemDetailsFilter } from '@keystream/problem-details';
-import { InfrastructureModule, auditStoreLocation, openAuditStore } from '@keystream/runtime';
+import { InfrastructureModule, RateLimitsModule, auditStoreLocation, openAuditStore, openRequestBudget } from '@keystream/runtime';
 import { AuthGuard, JwtVerifier } from '@keystream/tenancy';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
+import { TenantRateLimitGuard } from './edge/tenant-rate-limit.guard.js';
 
 /** The HTTP service: composes the libs, holds no business logic. */
 @Module({})
@@ -18,6 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         InfrastructureModule.forRoot({ config, logger, projections: API_KEY_PROJECTIONS, runProcessors: config.RUN_PROCESSORS }),
+        RateLimitsModule.forRoot(config),
         ApiKeysModule,
         // The tenant's audit trail, as the audit consumer stores it (GET /v1/audit/events).
         AuditHttpModule.forRoot({ useFactory: () => openAuditStore(auditStoreLocation(config)) }),
@@ -34,6 +36,8 @@ export class AppModule {
           }),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
+        // After AuthGuard: it needs the caller's tenant.
+        { provide: APP_GUARD, useValue: new TenantRateLimitGuard(openRequestBudget(config.RATE_LIMIT_PER_TENANT, config.RATE_LIMIT_WINDOW_SECONDS, 'tenant')) },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

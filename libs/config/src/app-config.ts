@@ -83,6 +83,21 @@ export class AppConfig {
   @Transform(emptyAsUndefined) @IsOptional() @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'AUDIT_DB_SCHEMA must be a lowercase SQL identifier' })
   AUDIT_DB_SCHEMA?: string;
 
+  /** Requests per client address per window on the /v1/ routes (0: no limit). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000)
+  RATE_LIMIT_PER_IP = 10_000;
+
+  /** Requests per tenant per window on the /v1/ routes, counted after authentication (0: no limit). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000)
+  RATE_LIMIT_PER_TENANT = 10_000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  RATE_LIMIT_WINDOW_SECONDS = 10;
+
+  /** Proxies whose X-Forwarded-For is believed (Fastify's trustProxy): `true`, or comma-separated addresses/CIDRs. */
+  @Transform(emptyAsUndefined) @IsOptional() @IsString()
+  TRUST_PROXY?: string;
+
   /** How long a successful scrypt verification is remembered, so warm requests skip hashing. */
   @Transform(toInt) @IsInt() @Min(0) @Max(3600)
   KEY_CACHE_TTL_SECONDS = 60;

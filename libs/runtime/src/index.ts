@@ -3,3 +3,4 @@
 export * from './pick-adapters.js';
 export * from './infrastructure.module.js';
 export * from './audit-kafka.js';
+export * from './rate-limits.module.js';

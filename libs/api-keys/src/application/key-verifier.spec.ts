@@ -6,7 +6,8 @@ import { FixedClock } from '@keystream/clock';
 import { loadConfig } from '@keystream/config';
 import { type KeyVerificationRow, type ReadModel, openSqliteReadModel } from '@keystream/read-model';
 import { ScryptSecretHasher, type SecretHasher, newApiKeyValue, newKeyId } from '@keystream/secrets';
-import { GUESSING_BUDGET, KeyVerifier, TooManyFailedAttemptsError } from './key-verifier.js';
+import { MemoryRateBudget } from '@keystream/rate-limits';
+import { GUESSING_BUDGET, KeyVerifier, TooManyFailedAttemptsError, guessingBudgetOptions } from './key-verifier.js';
 
 /** Counts scrypt runs, so the tests can tell a cache hit or a refusal from a hash. */
 class CountingHasher implements SecretHasher {
@@ -45,7 +46,7 @@ describe('KeyVerifier', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'keystream-verifier-'));
     readModel = await openSqliteReadModel(join(dir, 'read-model.db'));
-    verifier = new KeyVerifier(readModel, hasher, clock, loadConfig({}).KEY_CACHE_TTL_SECONDS);
+    verifier = new KeyVerifier(readModel, hasher, clock, loadConfig({}).KEY_CACHE_TTL_SECONDS, new MemoryRateBudget(guessingBudgetOptions));
   });
   afterAll(async () => {
     await readModel.close();

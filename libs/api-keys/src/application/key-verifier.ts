@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { CLOCK, type Clock } from '@keystream/clock';
 import { KEY_CACHE_TTL_SECONDS } from '@keystream/config';
+import { type RateBudget, retryAfterSeconds } from '@keystream/rate-limits';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
@@ -14,8 +14,16 @@ interface Verified {
   revision: number;
 }
 
-/** scrypt runs a guesser can force on one key id per window, per instance (successes are given back). */
+/** scrypt runs a guesser can force on one key id per window (successes are given back). */
 export const GUESSING_BUDGET = { hashes: 10, windowSeconds: 10 } as const;
+
+/**
+ * Where the guessing budget is counted: a RateBudget made with GUESSING_BUDGET's numbers. The
+ * composition root provides a PostgreSQL one when PostgreSQL is configured, so every instance
+ * spends from the same budget; without one, each instance counts in memory.
+ */
+export const GUESSING_RATE_BUDGET = Symbol('GUESSING_RATE_BUDGET');
+export const guessingBudgetOptions = { points: GUESSING_BUDGET.hashes, windowSeconds: GUESSING_BUDGET.windowSeconds, name: 'guessing' } as const;
 
 /**
  * A key id is not secret (it is in URLs and audit events) and the checksum only catches typos, so
@@ -43,13 +51,13 @@ export class TooManyFailedAttemptsError extends Error {
 export class KeyVerifier implements ApiKeyAuthenticator {
   private readonly verified: LRUCache<string, Verified>;
   private readonly inFlight = new Map<string, Promise<boolean>>();
-  private readonly guessingBudget = new RateLimiterMemory({ points: GUESSING_BUDGET.hashes, duration: GUESSING_BUDGET.windowSeconds });
 
   constructor(
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
     @Inject(SECRET_HASHER) private readonly hasher: SecretHasher,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(KEY_CACHE_TTL_SECONDS) cacheTtlSeconds: number,
+    @Inject(GUESSING_RATE_BUDGET) private readonly guessingBudget: RateBudget,
   ) {
     this.verified = new LRUCache({ max: 100_000, ttl: Math.max(1, cacheTtlSeconds) * 1000 });
   }
@@ -99,18 +107,13 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     return pending;
   }
 
-  /** Only into the window it was spent in: a new window starts full, and must not start fuller. */
-  private async giveBackGuessingBudget(keyId: string): Promise<void> {
-    const spent = await this.guessingBudget.get(keyId);
-    if (spent && spent.consumedPoints > 0) await this.guessingBudget.reward(keyId);
+  /** Only into the window it was spent in (the budget's rule): a new window starts full. */
+  private giveBackGuessingBudget(keyId: string): Promise<void> {
+    return this.guessingBudget.giveBack(keyId);
   }
 
   private async spendGuessingBudget(keyId: string): Promise<void> {
-    try {
-      await this.guessingBudget.consume(keyId);
-    } catch (refusal) {
-      if (!(refusal instanceof RateLimiterRes)) throw refusal;
-      throw new TooManyFailedAttemptsError(Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)));
-    }
+    const spent = await this.guessingBudget.spend(keyId);
+    if (!spent.allowed) throw new TooManyFailedAttemptsError(retryAfterSeconds(spent));
   }
 }

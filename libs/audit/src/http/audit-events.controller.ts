@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '@keystream/problem-details';
 import { type AuthenticatedCaller, CurrentCaller } from '@keystream/tenancy';
+import { parseRfc3339 } from '@keystream/validation';
 import { AUDIT_STORE, type AuditStore } from '../audit-store.port.js';
 import { AuditEventResource, toAuditEventResource } from './audit-event.resource.js';
 import { AuditEventsRequest } from './audit-events.request.dto.js';
@@ -48,7 +49,8 @@ export class AuditEventsController {
 }
 
 // Stored times are RFC 3339 UTC with milliseconds and compare as text; so must the bounds.
-const normalizeTime = (text: string): string => new Date(text).toISOString();
+// The DTO has checked the text with the same parser, so it parses here.
+const normalizeTime = (text: string): string => parseRfc3339(text)!.toISOString();
 
 export const encodeCursor = (beforeSeq: number): string => Buffer.from(JSON.stringify({ before: beforeSeq })).toString('base64url');
 
