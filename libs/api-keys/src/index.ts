@@ -6,4 +6,5 @@ export { GUESSING_BUDGET, KeyVerifier } from './application/key-verifier.js';
 export { CreateKeyCommand } from './commands/create-key/create-key.command.js';
 export { createValidationPipe } from './http/validation.js';
 export { toEventToAppend, type EnvelopeContext } from './application/event-envelope.js';
+export * from './application/api-key-event.codec.js';
 export { ApiErrors } from './http/api-errors.decorator.js';

@@ -7,7 +7,7 @@ import { EVENT_STORE, EsdbEventStore, type EventStore, SqliteEventStore } from '
 import { CaughtUpWaiter, type Projection, ProcessingRuntime } from '@keystream/processing';
 import { DEFAULT_NAMED_LOCKS, READ_MODEL, type ReadModel, openPostgresReadModel, openSqliteReadModel } from '@keystream/read-model';
 import { ID_GENERATOR, RandomIdGenerator, SECRET_HASHER, ScryptSecretHasher } from '@keystream/secrets';
-import { AUDIT_PUBLISHER, type AuditPublisher, KafkaAuditPublisher, auditRelay, parseBrokers } from '@keystream/audit-bus';
+import { AUDIT_PUBLISHER, type ApiKeyEventDecoder, type AuditPublisher, KafkaAuditPublisher, auditRelay, parseBrokers } from '@keystream/audit-bus';
 import { APP_CONFIG, type AppConfig } from './app-config.js';
 
 export const LOGGER = Symbol('LOGGER');
@@ -78,8 +78,15 @@ class OrderlyShutdown implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class InfrastructureModule {
-  static forRoot(options: { config: AppConfig; logger: Logger; projections: readonly Projection[]; runProcessors: boolean }): DynamicModule {
-    const { config, logger, projections, runProcessors } = options;
+  static forRoot(options: {
+    config: AppConfig;
+    logger: Logger;
+    projections: readonly Projection[];
+    /** The api-keys codec, for the audit relay. */
+    decodeAudited: ApiKeyEventDecoder;
+    runProcessors: boolean;
+  }): DynamicModule {
+    const { config, logger, projections, decodeAudited, runProcessors } = options;
     return {
       module: InfrastructureModule,
       providers: [
@@ -99,7 +106,7 @@ export class InfrastructureModule {
             const runtime = new ProcessingRuntime(eventStore, readModel, projections, logger.child({ component: 'processing' }), {
               enabled: runProcessors,
             });
-            if (auditPublisher) runtime.add(auditRelay(auditPublisher, readModel));
+            if (auditPublisher) runtime.add(auditRelay(auditPublisher, readModel, decodeAudited));
             return runtime;
           },
         },

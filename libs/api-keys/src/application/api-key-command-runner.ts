@@ -13,13 +13,13 @@ import { ID_GENERATOR, type IdGenerator } from '@keystream/secrets';
 import {
   API_KEY_STREAM_PREFIX,
   type ApiKeyCommand,
-  type ApiKeyEvent,
   apiKeyStreamName,
   decide,
   evolve,
   initialState,
 } from '../domain/index.js';
 import { ConcurrencyConflictError, PreconditionFailedError, StoreUnavailableError, ViewsBehindError } from './application.errors.js';
+import { decodeApiKeyEvent } from './api-key-event.codec.js';
 import { toEventToAppend } from './event-envelope.js';
 
 const MAX_ATTEMPTS = 5;
@@ -62,7 +62,7 @@ export class ApiKeyCommandRunner {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const history = await this.guard(() => this.eventStore.readStream(streamName));
       const current = BigInt(history.length - 1);
-      const state = history.map((event) => event as unknown as ApiKeyEvent).reduce(evolve, initialState());
+      const state = history.flatMap((event) => decodeApiKeyEvent(event) ?? []).reduce(evolve, initialState());
       const command = makeCommand(this.clock.now());
       const events = decide(command, state);
       if (options.expectedRevision !== undefined && options.expectedRevision !== current) throw new PreconditionFailedError();
