@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { CLOCK, type Clock } from '@keystream/clock';
+import type { ExpectedProblem } from '@keystream/problem-details';
 import { APP_CONFIG, type AppConfig } from '@keystream/config';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
@@ -24,7 +25,7 @@ export const GUESSING_BUDGET = { hashes: 10, windowSeconds: 10 } as const;
  * success gives its share back, so only failures use it up. An empty budget answers 429 without
  * hashing; a caller who holds the real value and has used it recently is still served from the cache.
  */
-export class TooManyFailedAttemptsError extends Error {
+export class TooManyFailedAttemptsError extends Error implements ExpectedProblem {
   readonly code = 'TooManyRequests';
   constructor(readonly retryAfterSeconds: number) {
     super('Too many failed attempts with this API key; retry later');
