@@ -6,3 +6,4 @@ export { GUESSING_BUDGET, GUESSING_RATE_BUDGET, KeyVerifier, guessingBudgetOptio
 export { CreateKeyCommand } from './commands/create-key/create-key.command.js';
 export { createValidationPipe } from './http/validation.js';
 export { toEventToAppend, type EnvelopeContext } from './application/event-envelope.js';
+export * from './application/api-key-event.codec.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeApiKeyEvent } from '@keystream/api-keys';
 import { type EventStore, InMemoryEventStore, formatPosition } from '@keystream/event-store';
 import { CheckpointMovedError, CheckpointedProcessor, type Projection, rebuildProjections } from '@keystream/processing';
 import { type ReadModel, openSqliteReadModel } from '@keystream/read-model';
@@ -15,12 +16,16 @@ const metadata = { schemaVersion: 1, tenantId: 't1', actor: { userId: 'u1', via:
 /** Appends `count` revoke/reactivate-shaped key events to key `keyId`'s stream; returns their ids. */
 async function appendKeyEvents(store: EventStore, keyId: string, count: number): Promise<string[]> {
   const existing = (await store.readStream(`apikey-${keyId}`)).length;
-  const events = Array.from({ length: count }, (_, i) => ({
-    id: randomUUID(),
-    type: (existing + i) % 2 === 0 ? 'KeyRevoked' : 'KeyReactivated',
-    data: { tenantId: 't1', keyId, ownerId: 'u1', revokedAt: '2026-11-22T10:00:00.000Z' },
-    metadata,
-  }));
+  const at = '2026-11-22T10:00:00.000Z';
+  const events = Array.from({ length: count }, (_, i) => {
+    const revoke = (existing + i) % 2 === 0;
+    return {
+      id: randomUUID(),
+      type: revoke ? 'KeyRevoked' : 'KeyReactivated',
+      data: { tenantId: 't1', keyId, ownerId: 'u1', ...(revoke ? { revokedAt: at } : { reactivatedAt: at }) },
+      metadata,
+    };
+  });
   await store.appendToStream(`apikey-${keyId}`, events, existing === 0 ? 'no_stream' : BigInt(existing - 1));
   return events.map((event) => event.id);
 }
@@ -32,7 +37,7 @@ describe('audit relay', () => {
   let processor: CheckpointedProcessor | undefined;
 
   const startRelay = (relayPublisher: AuditPublisher = publisher) => {
-    processor = new CheckpointedProcessor(store, auditRelay(relayPublisher, readModel), silent, { maxBackoffMs: 50 });
+    processor = new CheckpointedProcessor(store, auditRelay(relayPublisher, readModel, decodeApiKeyEvent), silent, { maxBackoffMs: 50 });
     processor.start();
     return processor;
   };
@@ -104,7 +109,7 @@ describe('audit relay', () => {
     await appendKeyEvents(store, 'k1', 2);
     const [event] = (await store.readAll({ maxCount: 1, filter: { streamNamePrefixes: ['apikey-'] } })).events;
     await readModel.transaction((tx) => tx.compareAndSetCheckpoint(AUDIT_RELAY, undefined, '2/2'));
-    const relay = auditRelay(publisher, readModel);
+    const relay = auditRelay(publisher, readModel, decodeApiKeyEvent);
     await expect(relay.consume([event!], { expected: undefined, next: '1/1' })).rejects.toBeInstanceOf(CheckpointMovedError);
     expect(await readModel.getCheckpoint(AUDIT_RELAY)).toBe('2/2');
   });

@@ -1,4 +1,5 @@
 export * from './audit-store.port.js';
+export * from './audit-store.errors.js';
 export * from './audit-chain.js';
 export { openSqliteAuditStore } from './adapters/sqlite/sqlite.audit-store.js';
 export { openPostgresAuditStore, type PostgresAuditStoreOptions } from './adapters/postgres/postgres.audit-store.js';

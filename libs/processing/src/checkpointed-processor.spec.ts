@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type EventStore, type RecordedEvent, SqliteEventStore, formatPosition } from '@keystream/event-store';
 import { type ReadModel, type ReadModelTransaction, openSqliteReadModel } from '@keystream/read-model';
 import { CaughtUpWaiter } from './caught-up-waiter.js';
@@ -109,7 +109,7 @@ describe('CheckpointedProcessor', () => {
   it('retries a failed live batch at once, even when nothing else is ever written', async () => {
     let crashes = 1;
     const processor = start(countingProjection(() => crashes-- > 0));
-    await new Promise((resolve) => setTimeout(resolve, 200)); // caught up on the empty log: live
+    await vi.waitUntil(() => processor.status().state === 'live'); // caught up on the empty log
     const head = await append('quiet', 1);
     expect(await caughtUp(head)).toBe(true);
     expect(processor.status().failures).toBe(1);

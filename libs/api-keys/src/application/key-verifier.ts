@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { CLOCK, type Clock } from '@keystream/clock';
 import { KEY_CACHE_TTL_SECONDS } from '@keystream/config';
+import type { ExpectedProblem } from '@keystream/problem-details';
 import { type RateBudget, retryAfterSeconds } from '@keystream/rate-limits';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
@@ -32,7 +33,7 @@ export const guessingBudgetOptions = { points: GUESSING_BUDGET.hashes, windowSec
  * success gives its share back, so only failures use it up. An empty budget answers 429 without
  * hashing; a caller who holds the real value and has used it recently is still served from the cache.
  */
-export class TooManyFailedAttemptsError extends Error {
+export class TooManyFailedAttemptsError extends Error implements ExpectedProblem {
   readonly code = 'TooManyRequests';
   constructor(readonly retryAfterSeconds: number) {
     super('Too many failed attempts with this API key; retry later');

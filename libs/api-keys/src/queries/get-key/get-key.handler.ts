@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@keystream/clock';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
-import { KeyNotFoundError } from '../../domain/index.js';
+import { KeyNotFoundError, canSee } from '../../domain/index.js';
 import { toApiKeyResource } from '../api-key.resource.js';
 import { GetKeyQuery } from './get-key.query.js';
 
@@ -15,8 +15,8 @@ export class GetKeyHandler implements IQueryHandler<GetKeyQuery> {
 
   async execute({ caller, keyId }: GetKeyQuery) {
     const row = await this.readModel.getKey(caller.tenantId, keyId);
-    // Another user's key is as invisible to a plain user as a key that does not exist.
-    if (!row || (!caller.isTenantAdmin && row.ownerId !== caller.userId)) throw new KeyNotFoundError(keyId);
+    // A key the caller may not see is as absent as a key that does not exist.
+    if (!row || !canSee(caller, row)) throw new KeyNotFoundError(keyId);
     return { resource: toApiKeyResource(row, this.clock.now()), revision: row.revision };
   }
 }

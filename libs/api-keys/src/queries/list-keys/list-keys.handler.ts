@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@keystream/clock';
 import { type KeyListingCursor, READ_MODEL, type ReadModel } from '@keystream/read-model';
-import { InvalidRequestError } from '../../domain/index.js';
+import { InvalidRequestError, visibleOwners } from '../../domain/index.js';
 import { toApiKeyResource } from '../api-key.resource.js';
 import { type ApiKeyList, ListKeysQuery } from './list-keys.query.js';
 
@@ -15,12 +15,11 @@ export class ListKeysHandler implements IQueryHandler<ListKeysQuery> {
 
   async execute({ caller, filters }: ListKeysQuery): Promise<ApiKeyList> {
     // A plain user's view is their own keys, whatever they ask for.
-    if (!caller.isTenantAdmin && filters.userUid !== undefined && filters.userUid !== caller.userId) {
-      return { items: [], listmeta: { continue: '', count: 0 } };
-    }
+    const owners = visibleOwners(caller, filters.userUid);
+    if (!owners) return { items: [], listmeta: { continue: '', count: 0 } };
     const page = await this.readModel.listKeys({
       tenantId: caller.tenantId,
-      ownerId: caller.isTenantAdmin ? filters.userUid : caller.userId,
+      ownerId: owners.ownerId,
       isActive: filters.isActive,
       nameContains: filters.nameContains,
       limit: filters.limit,

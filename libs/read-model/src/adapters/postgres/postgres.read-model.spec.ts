@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ReadModelBusyError } from '../../read-model.errors.js';
+import { ReadModelBusyError, ReadModelUnavailableError } from '../../read-model.errors.js';
 import type { ReadModel } from '../../read-model.port.js';
 import { AdvisoryLockLeases } from './advisory-lock.leases.js';
 import { openPostgresReadModel } from './postgres.read-model.js';
@@ -147,8 +147,8 @@ describe('PostgreSQL read model', () => {
     const leases = new AdvisoryLockLeases(unreachable.toString(), schema);
     try {
       const failure = await leases.withLock('owner:t/x', async () => 'never').catch((error: unknown) => error);
-      expect(failure).not.toBeInstanceOf(ReadModelBusyError);
-      expect((failure as { code?: string }).code).toBe('ECONNREFUSED');
+      expect(failure).toBeInstanceOf(ReadModelUnavailableError);
+      expect(((failure as Error).cause as { code?: string }).code).toBe('ECONNREFUSED');
     } finally {
       await leases.close();
     }

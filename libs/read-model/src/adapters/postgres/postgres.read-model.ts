@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { ReadModel } from '../../read-model.port.js';
 import { KyselyReadModel } from '../kysely/kysely.read-model.js';
 import { AdvisoryLockLeases, type NamedLockOptions } from './advisory-lock.leases.js';
+import { withReadModelErrors } from '../read-model.error-translation.js';
 import { migrateToLatest } from '../kysely/read-model.migrations.js';
 import type { ReadModelDatabase } from '../kysely/read-model.schema.js';
 
@@ -31,7 +32,7 @@ export async function openPostgresReadModel(options: PostgresReadModelOptions): 
   // An idle client dropped by the server must not crash the process: the pool discards it, the next
   // query connects afresh, and isHealthy() reports the outage meanwhile.
   pool.on('error', () => undefined);
-  const root = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const root = new Kysely<ReadModelDatabase>({ dialect: withReadModelErrors(new PostgresDialect({ pool })) });
   const db = options.schema === undefined ? root : root.withSchema(options.schema);
   try {
     // Connect before migrating, so an unreachable server reports itself as that, not as a failed migration.

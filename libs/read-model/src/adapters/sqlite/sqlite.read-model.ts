@@ -5,6 +5,7 @@ import { KyselyReadModel } from '../kysely/kysely.read-model.js';
 import { migrateToLatest } from '../kysely/read-model.migrations.js';
 import type { ReadModelDatabase } from '../kysely/read-model.schema.js';
 import { BUSY_TIMEOUT_MS, WriteLockingSqliteDialect } from './write-locking-sqlite.dialect.js';
+import { withReadModelErrors } from '../read-model.error-translation.js';
 
 /**
  * The embedded read model: one SQLite file, which the API and the worker processes may both open.
@@ -17,7 +18,9 @@ export async function openSqliteReadModel(filename: string): Promise<ReadModel> 
   database.pragma('journal_mode = WAL');
   // FULL: a committed projection batch and its checkpoint survive a power cut, not just a crash.
   database.pragma('synchronous = FULL');
-  const db = new Kysely<ReadModelDatabase>({ dialect: new WriteLockingSqliteDialect({ database: reusingStatements(database) }) });
+  const db = new Kysely<ReadModelDatabase>({
+    dialect: withReadModelErrors(new WriteLockingSqliteDialect({ database: reusingStatements(database) })),
+  });
   try {
     await migrateToLatest(db);
   } catch (error) {
