@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { CLOCK, SystemClock } from '@keystream/clock';
 import { EVENT_STORE, EsdbEventStore, type EventStore, SqliteEventStore } from '@keystream/event-store';
 import { CaughtUpWaiter, type Projection, ProcessingRuntime } from '@keystream/processing';
-import { DEFAULT_NAMED_LOCKS, READ_MODEL, type ReadModel, openPostgresReadModel, openSqliteReadModel } from '@keystream/read-model';
+import { CHECKPOINTS, DEFAULT_NAMED_LOCKS, NAMED_LOCKS, READ_MODEL, type ReadModel, type ViewSchema, openPostgresReadModel, openSqliteReadModel } from '@keystream/read-model';
 import { ID_GENERATOR, RandomIdGenerator, SECRET_HASHER, ScryptSecretHasher } from '@keystream/secrets';
 import { AUDIT_PUBLISHER, type AuditPublisher, KafkaAuditPublisher, auditRelay, parseBrokers } from '@keystream/audit-bus';
 import { APP_CONFIG, type AppConfig } from './app-config.js';
@@ -21,7 +21,8 @@ export const openEventStore = async (config: AppConfig): Promise<EventStore> => 
   return new SqliteEventStore(join(config.DATA_DIR, 'events.db'));
 };
 
-export const openReadModel = async (config: AppConfig, logger?: Logger): Promise<ReadModel> => {
+/** `views`: the view registry, whose tables are migrated on open; none for a process that only needs checkpoints. */
+export const openReadModel = async (config: AppConfig, logger?: Logger, views: readonly ViewSchema[] = []): Promise<ReadModel> => {
   if (config.READ_MODEL === 'postgres') {
     // A create holds its owner's lock through up to two waits for the views; a create for the same
     // owner on another instance should outwait that rather than answer busy.
@@ -29,6 +30,7 @@ export const openReadModel = async (config: AppConfig, logger?: Logger): Promise
     return openPostgresReadModel({
       connectionString: config.DATABASE_URL!,
       schema: config.DATABASE_SCHEMA,
+      views,
       namedLocks: {
         ...DEFAULT_NAMED_LOCKS,
         lockTimeoutMs,
@@ -38,7 +40,7 @@ export const openReadModel = async (config: AppConfig, logger?: Logger): Promise
     });
   }
   mkdirSync(config.DATA_DIR, { recursive: true });
-  return openSqliteReadModel(join(config.DATA_DIR, 'read-model.db'));
+  return openSqliteReadModel(join(config.DATA_DIR, 'read-model.db'), views);
 };
 
 /**
@@ -78,15 +80,17 @@ class OrderlyShutdown implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class InfrastructureModule {
-  static forRoot(options: { config: AppConfig; logger: Logger; projections: readonly Projection[]; runProcessors: boolean }): DynamicModule {
-    const { config, logger, projections, runProcessors } = options;
+  static forRoot(options: { config: AppConfig; logger: Logger; views: readonly (Projection & ViewSchema)[]; runProcessors: boolean }): DynamicModule {
+    const { config, logger, views, runProcessors } = options;
     return {
       module: InfrastructureModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
-        { provide: READ_MODEL, useFactory: () => openReadModel(config, logger) },
+        { provide: READ_MODEL, useFactory: () => openReadModel(config, logger, views) },
+        { provide: CHECKPOINTS, useExisting: READ_MODEL },
+        { provide: NAMED_LOCKS, useExisting: READ_MODEL },
         { provide: SECRET_HASHER, useValue: new ScryptSecretHasher() },
         { provide: CLOCK, useValue: new SystemClock() },
         { provide: ID_GENERATOR, useValue: new RandomIdGenerator() },
@@ -96,7 +100,7 @@ export class InfrastructureModule {
           provide: ProcessingRuntime,
           inject: [EVENT_STORE, READ_MODEL, AUDIT_PUBLISHER],
           useFactory: (eventStore: EventStore, readModel: ReadModel, auditPublisher: AuditPublisher | null) => {
-            const runtime = new ProcessingRuntime(eventStore, readModel, projections, logger.child({ component: 'processing' }), {
+            const runtime = new ProcessingRuntime(eventStore, readModel, views, logger.child({ component: 'processing' }), {
               enabled: runProcessors,
             });
             if (auditPublisher) runtime.add(auditRelay(auditPublisher, readModel));
@@ -106,7 +110,7 @@ export class InfrastructureModule {
         { provide: CaughtUpWaiter, inject: [ProcessingRuntime], useFactory: (runtime: ProcessingRuntime) => runtime.waiter },
         OrderlyShutdown,
       ],
-      exports: [APP_CONFIG, LOGGER, EVENT_STORE, READ_MODEL, SECRET_HASHER, CLOCK, ID_GENERATOR, AUDIT_PUBLISHER, ProcessingRuntime, CaughtUpWaiter],
+      exports: [APP_CONFIG, LOGGER, EVENT_STORE, READ_MODEL, CHECKPOINTS, NAMED_LOCKS, SECRET_HASHER, CLOCK, ID_GENERATOR, AUDIT_PUBLISHER, ProcessingRuntime, CaughtUpWaiter],
     };
   }
 }

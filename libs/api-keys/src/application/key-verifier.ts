@@ -4,10 +4,10 @@ import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { CLOCK, type Clock } from '@keystream/clock';
 import { APP_CONFIG, type AppConfig } from '@keystream/config';
-import { READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
 import { type UserCaller, hasExpired } from '../domain/index.js';
+import { KEY_VERIFICATION_LOOKUP, type KeyVerificationLookup } from '../views/key-verification/key-verification.queries.js';
 
 interface Verified {
   digest: Buffer;
@@ -46,7 +46,7 @@ export class KeyVerifier implements ApiKeyAuthenticator {
   private readonly guessingBudget = new RateLimiterMemory({ points: GUESSING_BUDGET.hashes, duration: GUESSING_BUDGET.windowSeconds });
 
   constructor(
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(KEY_VERIFICATION_LOOKUP) private readonly verifications: KeyVerificationLookup,
     @Inject(SECRET_HASHER) private readonly hasher: SecretHasher,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -57,7 +57,7 @@ export class KeyVerifier implements ApiKeyAuthenticator {
   async authenticate(value: string): Promise<UserCaller | undefined> {
     const parsed = parseApiKeyValue(value);
     if (!parsed) return undefined;
-    const row = await this.readModel.findVerification(parsed.keyId);
+    const row = await this.verifications.findVerification(parsed.keyId);
     if (!row || row.deleted || !row.isActive || hasExpired(row.expiresAt, this.clock.now())) {
       this.verified.delete(parsed.keyId);
       return undefined;

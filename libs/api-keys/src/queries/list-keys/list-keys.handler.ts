@@ -1,15 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@keystream/clock';
-import { type KeyListingCursor, READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { InvalidRequestError } from '../../domain/index.js';
+import { KEY_LISTING_QUERIES, type KeyListingCursor, type KeyListingQueries } from '../../views/key-listing/key-listing.queries.js';
 import { toApiKeyResource } from '../api-key.resource.js';
 import { type ApiKeyList, ListKeysQuery } from './list-keys.query.js';
 
 @QueryHandler(ListKeysQuery)
 export class ListKeysHandler implements IQueryHandler<ListKeysQuery> {
   constructor(
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(KEY_LISTING_QUERIES) private readonly listing: KeyListingQueries,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -18,7 +18,7 @@ export class ListKeysHandler implements IQueryHandler<ListKeysQuery> {
     if (!caller.isTenantAdmin && filters.userUid !== undefined && filters.userUid !== caller.userId) {
       return { items: [], listmeta: { continue: '', count: 0 } };
     }
-    const page = await this.readModel.listKeys({
+    const page = await this.listing.listKeys({
       tenantId: caller.tenantId,
       ownerId: caller.isTenantAdmin ? filters.userUid : caller.userId,
       isActive: filters.isActive,
