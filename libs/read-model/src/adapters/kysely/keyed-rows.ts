@@ -19,8 +19,7 @@ export async function selectByKeys<R>(
 ): Promise<R[]> {
   const rows: R[] = [];
   for (const chunk of chunks(keys, MAX_PARAMETERS)) {
-    const db = views.db;
-    rows.push(...((await db.selectFrom(views.table(table)).selectAll().where(keyColumn, 'in', chunk).execute()) as R[]));
+    rows.push(...((await views.db.selectFrom(views.table(table)).selectAll().where(keyColumn, 'in', chunk).execute()) as R[]));
   }
   return rows;
 }
