@@ -64,7 +64,7 @@ module.exports = {
         'runs them, and adapters may share driver plumbing with other adapters.',
       severity: 'error',
       from: {
-        pathNot: ['^libs/runtime/', '^libs/[^/]+/src/adapters/', '^libs/[^/]+/src/contract/', '^libs/[^/]+/src/index\\.ts$'],
+        pathNot: ['^libs/runtime/', '^libs/[^/]+/src/adapters/', '^libs/[^/]+/src/contract/', '^libs/[^/]+/src/(views/)?testing/', '^libs/[^/]+/src/index\\.ts$'],
       },
       to: { path: '^libs/[^/]+/src/adapters/' },
     },

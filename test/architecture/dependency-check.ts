@@ -15,7 +15,7 @@ import ts from 'typescript';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const LIB = /^libs\/([^/]+)\//;
 /** Where adapters may be named: the composition root, adapters themselves, contract suites. */
-const MAY_NAME_ADAPTERS = /^libs\/(runtime\/|[^/]+\/src\/(adapters|contract)\/)/;
+const MAY_NAME_ADAPTERS = /^libs\/(runtime\/|[^/]+\/src\/([^/]+\/)*(adapters|contract|testing)\/)/;
 
 export interface Report {
   violations: string[];

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
-import { API_KEY_PROJECTIONS, ApiKeysModule, createValidationPipe } from '@keystream/api-keys';
+import { API_KEY_VIEWS, ApiKeysModule, createValidationPipe } from '@keystream/api-keys';
 import { AuditHttpModule } from '@keystream/audit';
 import type { AppConfig } from '@keystream/config';
 import { ProblemDetailsFilter } from '@keystream/problem-details';
@@ -18,7 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        InfrastructureModule.forRoot({ config, logger, projections: API_KEY_PROJECTIONS, runProcessors: config.RUN_PROCESSORS }),
+        InfrastructureModule.forRoot({ config, logger, views: API_KEY_VIEWS, runProcessors: config.RUN_PROCESSORS }),
         RateLimitsModule.forRoot(config),
         ApiKeysModule,
         // The tenant's audit trail, as the audit consumer stores it (GET /v1/audit/events).

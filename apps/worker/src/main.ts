@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { API_KEY_PROJECTIONS } from '@keystream/api-keys';
+import { API_KEY_VIEWS } from '@keystream/api-keys';
 import { ConfigError, PinoNestLogger, createLogger, loadConfig } from '@keystream/config';
 import { InfrastructureModule } from '@keystream/runtime';
 
@@ -9,7 +9,7 @@ import { InfrastructureModule } from '@keystream/runtime';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  @Module({ imports: [InfrastructureModule.forRoot({ config, logger, projections: API_KEY_PROJECTIONS, runProcessors: true })] })
+  @Module({ imports: [InfrastructureModule.forRoot({ config, logger, views: API_KEY_VIEWS, runProcessors: true })] })
   class WorkerModule {}
   const app = await NestFactory.createApplicationContext(WorkerModule, { logger: new PinoNestLogger(logger) });
   app.enableShutdownHooks();

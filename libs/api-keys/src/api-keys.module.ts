@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, type Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { API_KEY_AUTHENTICATOR, type AuthenticatedCaller } from '@keystream/tenancy';
 import { ApiKeyCommandRunner } from './application/api-key-command-runner.js';
 import { KeyVerifier } from './application/key-verifier.js';
@@ -17,6 +18,7 @@ import { GetKeyController } from './queries/get-key/get-key.controller.js';
 import { GetKeyHandler } from './queries/get-key/get-key.handler.js';
 import { ListKeysController } from './queries/list-keys/list-keys.controller.js';
 import { ListKeysHandler } from './queries/list-keys/list-keys.handler.js';
+import { API_KEY_VIEWS } from './views/index.js';
 
 // The guard's principal reaches the commands as the domain's UserCaller: this fails to compile as
 // soon as the two shapes differ.
@@ -26,12 +28,18 @@ void callerShapesAgree;
 
 const handlers = [CreateKeyHandler, EditKeyHandler, ChangeKeyStateHandler, DeleteKeyHandler, GetKeyHandler, ListKeysHandler];
 
+/** Each registered view's query ports, built over the live tables of the one read model. */
+const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
+  view.ports.map((port) => ({ provide: port.token, inject: [READ_MODEL], useFactory: (readModel: ReadModel) => port.create(readModel.live) })),
+);
+
 /** Everything about API keys over HTTP: handlers, controllers, the verifier and the projections. */
 @Module({
   imports: [CqrsModule],
   controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController],
   providers: [
     ...handlers,
+    ...viewPorts,
     ApiKeyCommandRunner,
     OwnerLocks,
     KeyVerifier,
@@ -44,6 +52,6 @@ export class ApiKeysModule {}
 /** Commands and handlers without HTTP, for the CLI. */
 @Module({
   imports: [CqrsModule],
-  providers: [...handlers, ApiKeyCommandRunner, OwnerLocks],
+  providers: [...handlers, ...viewPorts, ApiKeyCommandRunner, OwnerLocks],
 })
 export class ApiKeyCommandsModule {}

@@ -1,5 +1,5 @@
 export * from './domain/index.js';
-export * from './projections/index.js';
+export * from './views/index.js';
 export * from './api-keys.module.js';
 export * from './application/application.errors.js';
 export { GUESSING_BUDGET, GUESSING_RATE_BUDGET, KeyVerifier, guessingBudgetOptions } from './application/key-verifier.js';

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeApiKeyEvent } from '@keystream/api-keys';
 import { type EventStore, InMemoryEventStore, formatPosition } from '@keystream/event-store';
 import { CheckpointMovedError, CheckpointedProcessor, type Projection, rebuildProjections } from '@keystream/processing';
-import { type ReadModel, openSqliteReadModel } from '@keystream/read-model';
+import { type ReadModel, type ViewSchema, openSqliteReadModel } from '@keystream/read-model';
 import type { AuditPublisher } from './audit-publisher.port.js';
 import { AUDIT_RELAY, auditRelay } from './audit-relay.js';
 import { InMemoryAuditPublisher } from './adapters/in-memory/in-memory.audit-publisher.js';
@@ -30,6 +30,10 @@ async function appendKeyEvents(store: EventStore, keyId: string, count: number):
   return events.map((event) => event.id);
 }
 
+
+/** A view with no tables: enough for a rebuild to open a shadow and swap its checkpoint in. */
+const LISTING_TEST_VIEW: ViewSchema = { name: 'listing-test', tables: [], migrations: {}, createCurrent: async () => undefined };
+
 describe('audit relay', () => {
   let store: InMemoryEventStore;
   let readModel: ReadModel;
@@ -49,7 +53,7 @@ describe('audit relay', () => {
 
   beforeEach(async () => {
     store = new InMemoryEventStore();
-    readModel = await openSqliteReadModel(':memory:');
+    readModel = await openSqliteReadModel(':memory:', [LISTING_TEST_VIEW]);
     publisher = new InMemoryAuditPublisher();
   });
   afterEach(async () => {
@@ -119,7 +123,7 @@ describe('audit relay', () => {
     startRelay();
     await caughtUp();
     const checkpoint = await readModel.getCheckpoint(AUDIT_RELAY);
-    const listing: Projection = { name: 'listing-test-v1', filter: { streamNamePrefixes: ['apikey-'] }, apply: async () => {} };
+    const listing: Projection = { name: LISTING_TEST_VIEW.name, version: 1, filter: { streamNamePrefixes: ['apikey-'] }, applyBatch: async () => {} };
     await rebuildProjections(store, readModel, [listing]);
     expect(await readModel.getCheckpoint(AUDIT_RELAY)).toBe(checkpoint);
     const [later] = await appendKeyEvents(store, 'k1', 1);

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@keystream/event-store';
 import { type BatchConsumer, CheckpointMovedError } from '@keystream/processing';
-import type { ReadModel } from '@keystream/read-model';
+import type { CheckpointStore } from '@keystream/read-model';
 import type { AuditMessage, AuditPublisher } from './audit-publisher.port.js';
 import { AUDITED_STREAM_PREFIX, type ApiKeyEventDecoder, type CloudEventOptions, toCloudEvent } from './cloud-event.js';
 
@@ -23,7 +23,7 @@ export interface AuditRelayOptions extends CloudEventOptions {
  */
 export function auditRelay(
   publisher: AuditPublisher,
-  readModel: Pick<ReadModel, 'getCheckpoint' | 'transaction'>,
+  readModel: CheckpointStore,
   decode: ApiKeyEventDecoder,
   options: AuditRelayOptions = {},
 ): BatchConsumer {

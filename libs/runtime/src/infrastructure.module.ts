@@ -6,7 +6,7 @@ import { AUDIT_PUBLISHER, type AuditPublisher, auditRelay } from '@keystream/aud
 import { type AppConfig, CONSISTENCY_TIMEOUT_MS, KEY_CACHE_TTL_SECONDS, KEY_POLICY, type KeyPolicy, LOGGER } from '@keystream/config';
 import { EVENT_STORE, type EventStore } from '@keystream/event-store';
 import { CaughtUpWaiter, type Projection, ProcessingRuntime } from '@keystream/processing';
-import { READ_MODEL, type ReadModel } from '@keystream/read-model';
+import { CHECKPOINTS, NAMED_LOCKS, READ_MODEL, type ReadModel, type ViewSchema } from '@keystream/read-model';
 import { ID_GENERATOR, RandomIdGenerator, SECRET_HASHER, ScryptSecretHasher } from '@keystream/secrets';
 import { openAuditPublisher, openEventStore, openReadModel } from './pick-adapters.js';
 
@@ -34,8 +34,8 @@ class OrderlyShutdown implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class InfrastructureModule {
-  static forRoot(options: { config: AppConfig; logger: Logger; projections: readonly Projection[]; runProcessors: boolean }): DynamicModule {
-    const { config, logger, projections, runProcessors } = options;
+  static forRoot(options: { config: AppConfig; logger: Logger; views: readonly (Projection & ViewSchema)[]; runProcessors: boolean }): DynamicModule {
+    const { config, logger, views, runProcessors } = options;
     return {
       module: InfrastructureModule,
       providers: [
@@ -45,7 +45,9 @@ export class InfrastructureModule {
         { provide: CONSISTENCY_TIMEOUT_MS, useValue: config.CONSISTENCY_TIMEOUT_MS },
         { provide: KEY_CACHE_TTL_SECONDS, useValue: config.KEY_CACHE_TTL_SECONDS },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
-        { provide: READ_MODEL, useFactory: () => openReadModel(config, logger) },
+        { provide: READ_MODEL, useFactory: () => openReadModel(config, logger, views) },
+        { provide: CHECKPOINTS, useExisting: READ_MODEL },
+        { provide: NAMED_LOCKS, useExisting: READ_MODEL },
         { provide: SECRET_HASHER, useValue: new ScryptSecretHasher() },
         { provide: CLOCK, useValue: new SystemClock() },
         { provide: ID_GENERATOR, useValue: new RandomIdGenerator() },
@@ -55,7 +57,7 @@ export class InfrastructureModule {
           provide: ProcessingRuntime,
           inject: [EVENT_STORE, READ_MODEL, AUDIT_PUBLISHER],
           useFactory: (eventStore: EventStore, readModel: ReadModel, auditPublisher: AuditPublisher | null) => {
-            const runtime = new ProcessingRuntime(eventStore, readModel, projections, logger.child({ component: 'processing' }), {
+            const runtime = new ProcessingRuntime(eventStore, readModel, views, logger.child({ component: 'processing' }), {
               enabled: runProcessors,
             });
             // The relay decodes with the api-keys codec, handed in here so audit-bus never loads api-keys.
@@ -66,7 +68,7 @@ export class InfrastructureModule {
         { provide: CaughtUpWaiter, inject: [ProcessingRuntime], useFactory: (runtime: ProcessingRuntime) => runtime.waiter },
         OrderlyShutdown,
       ],
-      exports: [LOGGER, KEY_POLICY, CONSISTENCY_TIMEOUT_MS, KEY_CACHE_TTL_SECONDS, EVENT_STORE, READ_MODEL, SECRET_HASHER, CLOCK, ID_GENERATOR, AUDIT_PUBLISHER, ProcessingRuntime, CaughtUpWaiter],
+      exports: [LOGGER, KEY_POLICY, CONSISTENCY_TIMEOUT_MS, KEY_CACHE_TTL_SECONDS, EVENT_STORE, READ_MODEL, CHECKPOINTS, NAMED_LOCKS, SECRET_HASHER, CLOCK, ID_GENERATOR, AUDIT_PUBLISHER, ProcessingRuntime, CaughtUpWaiter],
     };
   }
 }

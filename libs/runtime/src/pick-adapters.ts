@@ -5,7 +5,7 @@ import { type AuditStore, openPostgresAuditStore, openSqliteAuditStore } from '@
 import { type AuditPublisher, KafkaAuditPublisher, parseBrokers } from '@keystream/audit-bus';
 import type { AppConfig } from '@keystream/config';
 import { EsdbEventStore, type EventStore, SqliteEventStore } from '@keystream/event-store';
-import { DEFAULT_NAMED_LOCKS, type ReadModel, openPostgresReadModel, openSqliteReadModel } from '@keystream/read-model';
+import { DEFAULT_NAMED_LOCKS, type ReadModel, type ViewSchema, openPostgresReadModel, openSqliteReadModel } from '@keystream/read-model';
 
 /**
  * The one place that picks adapters from configuration: embedded SQLite by default, EventStoreDB,
@@ -19,7 +19,8 @@ export const openEventStore = async (config: AppConfig): Promise<EventStore> => 
   return new SqliteEventStore(join(config.DATA_DIR, 'events.db'));
 };
 
-export const openReadModel = async (config: AppConfig, logger?: Logger): Promise<ReadModel> => {
+/** `views`: the view registry, whose tables are migrated on open; none for a process that only needs checkpoints. */
+export const openReadModel = async (config: AppConfig, logger?: Logger, views: readonly ViewSchema[] = []): Promise<ReadModel> => {
   if (config.READ_MODEL === 'postgres') {
     // A create holds its owner's lock through up to two waits for the views; a create for the same
     // owner on another instance should outwait that rather than answer busy.
@@ -27,6 +28,7 @@ export const openReadModel = async (config: AppConfig, logger?: Logger): Promise
     return openPostgresReadModel({
       connectionString: config.DATABASE_URL!,
       schema: config.DATABASE_SCHEMA,
+      views,
       namedLocks: {
         ...DEFAULT_NAMED_LOCKS,
         lockTimeoutMs,
@@ -36,7 +38,7 @@ export const openReadModel = async (config: AppConfig, logger?: Logger): Promise
     });
   }
   mkdirSync(config.DATA_DIR, { recursive: true });
-  return openSqliteReadModel(join(config.DATA_DIR, 'read-model.db'));
+  return openSqliteReadModel(join(config.DATA_DIR, 'read-model.db'), views);
 };
 
 /** The Kafka bootstrap addresses, `[]` when KAFKA_BROKERS is unset. */

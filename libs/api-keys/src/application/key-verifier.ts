@@ -5,10 +5,10 @@ import { CLOCK, type Clock } from '@keystream/clock';
 import { KEY_CACHE_TTL_SECONDS } from '@keystream/config';
 import type { ExpectedProblem } from '@keystream/problem-details';
 import { type RateBudget, retryAfterSeconds } from '@keystream/rate-limits';
-import { READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
 import { type UserCaller, hasExpired } from '../domain/index.js';
+import { KEY_VERIFICATION_LOOKUP, type KeyVerificationLookup } from '../views/key-verification/key-verification.queries.js';
 
 interface Verified {
   digest: Buffer;
@@ -54,7 +54,7 @@ export class KeyVerifier implements ApiKeyAuthenticator {
   private readonly inFlight = new Map<string, Promise<boolean>>();
 
   constructor(
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(KEY_VERIFICATION_LOOKUP) private readonly verifications: KeyVerificationLookup,
     @Inject(SECRET_HASHER) private readonly hasher: SecretHasher,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(KEY_CACHE_TTL_SECONDS) cacheTtlSeconds: number,
@@ -66,7 +66,7 @@ export class KeyVerifier implements ApiKeyAuthenticator {
   async authenticate(value: string): Promise<UserCaller | undefined> {
     const parsed = parseApiKeyValue(value);
     if (!parsed) return undefined;
-    const row = await this.readModel.findVerification(parsed.keyId);
+    const row = await this.verifications.findVerification(parsed.keyId);
     if (!row || row.deleted || !row.isActive || hasExpired(row.expiresAt, this.clock.now())) {
       this.verified.delete(parsed.keyId);
       return undefined;

@@ -1,15 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@keystream/clock';
-import { type KeyListingCursor, READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { InvalidRequestError, visibleOwners } from '../../domain/index.js';
+import { KEY_LISTING_QUERIES, type KeyListingCursor, type KeyListingQueries } from '../../views/key-listing/key-listing.queries.js';
 import { toApiKeyResource } from '../api-key.resource.js';
 import { type ApiKeyList, ListKeysQuery } from './list-keys.query.js';
 
 @QueryHandler(ListKeysQuery)
 export class ListKeysHandler implements IQueryHandler<ListKeysQuery> {
   constructor(
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(KEY_LISTING_QUERIES) private readonly listing: KeyListingQueries,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -17,7 +17,7 @@ export class ListKeysHandler implements IQueryHandler<ListKeysQuery> {
     // A plain user's view is their own keys, whatever they ask for.
     const owners = visibleOwners(caller, filters.userUid);
     if (!owners) return { items: [], listmeta: { continue: '', count: 0 } };
-    const page = await this.readModel.listKeys({
+    const page = await this.listing.listKeys({
       tenantId: caller.tenantId,
       ownerId: owners.ownerId,
       isActive: filters.isActive,

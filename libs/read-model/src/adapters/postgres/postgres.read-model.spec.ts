@@ -48,13 +48,12 @@ describe('PostgreSQL read model', () => {
     );
     expect(tables.map((table) => table.table_name)).toEqual([
       'checkpoints',
-      'key_listing',
-      'key_verification',
       'read_model_migration',
       'read_model_migration_lock',
+      'view_versions',
     ]);
-    const migrations = await query<{ name: string }>(`select name from "${schema}".read_model_migration`);
-    expect(migrations.map((migration) => migration.name)).toEqual(['0001_read_model_tables']);
+    const migrations = await query<{ name: string }>(`select name from "${schema}".read_model_migration order by name`);
+    expect(migrations.map((migration) => migration.name)).toEqual(['0001_read_model_tables', '0002_view_versions']);
   });
 
   it('fails to open, rather than hang, when the server cannot be reached', async () => {

@@ -1,9 +1,5 @@
-import type { RecordedEvent } from '@keystream/event-store';
-import type { Projection } from '@keystream/processing';
-import type { KeyVerificationRow } from '@keystream/read-model';
-import { API_KEY_STREAM_PREFIX, type ApiKeyEvent, isApiKeyEvent } from '../domain/index.js';
-
-export const KEY_VERIFICATION_PROJECTION = 'key-verification-v1';
+import type { ApiKeyEvent } from '../../domain/index.js';
+import type { KeyVerificationRow } from './key-verification.row.js';
 
 /** What the request path checks a presented key against; the only view that holds the hash. */
 export const evolveVerification = (
@@ -41,18 +37,4 @@ export const evolveVerification = (
       return unknown;
     }
   }
-};
-
-export const keyVerificationProjection: Projection = {
-  name: KEY_VERIFICATION_PROJECTION,
-  filter: { streamNamePrefixes: [API_KEY_STREAM_PREFIX] },
-  async apply(tx, event: RecordedEvent) {
-    if (!isApiKeyEvent(event)) return;
-    const keyId = event.streamName.slice(API_KEY_STREAM_PREFIX.length);
-    const row = await tx.getVerificationRow(keyId);
-    const revision = Number(event.revision);
-    if (row && row.revision >= revision) return;
-    const next = evolveVerification(row, event as unknown as ApiKeyEvent, revision);
-    if (next) await tx.putVerificationRow(next);
-  },
 };

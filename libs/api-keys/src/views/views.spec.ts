@@ -5,8 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '@keystream/event-store';
 import { type ReadModel, openSqliteReadModel } from '@keystream/read-model';
 import type { ApiKeyEvent } from '../domain/index.js';
-import { evolveListing, keyListingProjection } from './key-listing.projection.js';
-import { evolveVerification, keyVerificationProjection } from './key-verification.projection.js';
+import { API_KEY_VIEWS } from './index.js';
+import { evolveListing } from './key-listing/key-listing.evolve.js';
+import { keyListingQueries } from './key-listing/key-listing.queries.js';
+import { keyListingView } from './key-listing/key-listing.view.js';
+import { evolveVerification } from './key-verification/key-verification.evolve.js';
+import { keyVerificationLookup } from './key-verification/key-verification.queries.js';
+import { keyVerificationView } from './key-verification/key-verification.view.js';
 
 const ids = { tenantId: 't1', keyId: 'k1', ownerId: 'alice' };
 const history: ApiKeyEvent[] = [
@@ -30,13 +35,13 @@ const history: ApiKeyEvent[] = [
   },
   { type: 'KeyRevoked', data: { ...ids, revokedAt: '2026-11-03T00:00:00.000Z' } },
 ];
-const recorded = (events: ApiKeyEvent[]): RecordedEvent[] =>
+const recorded = (events: ApiKeyEvent[], streamName = 'apikey-k1'): RecordedEvent[] =>
   events.map((event, revision) => ({
     id: `e${revision}`,
     type: event.type,
     data: event.data as unknown as RecordedEvent['data'],
     metadata: {},
-    streamName: 'apikey-k1',
+    streamName,
     revision: BigInt(revision),
     position: { commit: BigInt(revision + 1), prepare: BigInt(revision + 1) },
     recordedAt: new Date(),
@@ -60,39 +65,69 @@ describe('key listing evolve', () => {
   });
 });
 
-describe('projections applied twice', () => {
+describe('views applied in batches', () => {
   let dir: string;
   let readModel: ReadModel;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'keystream-projection-'));
-    readModel = await openSqliteReadModel(join(dir, 'read-model.db'));
+    readModel = await openSqliteReadModel(join(dir, 'read-model.db'), API_KEY_VIEWS);
   });
   afterAll(async () => {
     await readModel.close();
     rmSync(dir, { recursive: true, force: true });
   });
+  const listing = () => keyListingQueries(readModel.live);
+  const verification = () => keyVerificationLookup(readModel.live);
+  const applyBoth = (events: readonly RecordedEvent[]) =>
+    readModel.transaction(async (tx) => {
+      await keyListingView.applyBatch(tx, events);
+      await keyVerificationView.applyBatch(tx, events);
+    });
+  const read = async (keyId: string) => [await listing().getKey('t1', keyId), await verification().findVerification(keyId)];
+
+  it('folds a batch that mixes keys and event types into the rows one event at a time would give', async () => {
+    const other = history.map((event) => ({ ...event, data: { ...event.data, keyId: 'k2' } })) as ApiKeyEvent[];
+    const mixed = [recorded(history), recorded(other, 'apikey-k2')].flatMap((events) => events.map((event, i) => ({ event, i })));
+    mixed.sort((a, b) => a.i - b.i);
+    await applyBoth(mixed.map(({ event }) => event));
+
+    const single = await openSqliteReadModel(join(dir, 'one-by-one.db'), API_KEY_VIEWS);
+    try {
+      for (const { event } of mixed) {
+        await single.transaction(async (tx) => {
+          await keyListingView.applyBatch(tx, [event]);
+          await keyVerificationView.applyBatch(tx, [event]);
+        });
+      }
+      for (const keyId of ['k1', 'k2']) {
+        expect(await read(keyId)).toEqual([
+          await keyListingQueries(single.live).getKey('t1', keyId),
+          await keyVerificationLookup(single.live).findVerification(keyId),
+        ]);
+      }
+      expect(await listing().getKey('t1', 'k2')).toMatchObject({ name: 'deploy', isActive: false, revision: 2 });
+    } finally {
+      await single.close();
+    }
+  });
 
   it('changes nothing the second time: rows keep the revision they applied', async () => {
-    const apply = () =>
-      readModel.transaction(async (tx) => {
-        for (const event of recorded(history)) {
-          await keyListingProjection.apply(tx, event);
-          await keyVerificationProjection.apply(tx, event);
-        }
-      });
-    await apply();
-    const once = [await readModel.getKey('t1', 'k1'), await readModel.findVerification('k1')];
-    await apply();
+    await applyBoth(recorded(history));
+    const once = await read('k1');
+    await applyBoth(recorded(history));
     // An older event replayed alone must not roll the row back either.
-    await readModel.transaction((tx) => keyListingProjection.apply(tx, recorded(history)[0]!));
-    expect([await readModel.getKey('t1', 'k1'), await readModel.findVerification('k1')]).toEqual(once);
+    await applyBoth([recorded(history)[0]!]);
+    expect(await read('k1')).toEqual(once);
     expect(once[0]).toMatchObject({ name: 'deploy', isActive: false });
   });
 
   it('skips event types it does not know and streams that are not keys', async () => {
-    await readModel.transaction(async (tx) => {
-      await keyListingProjection.apply(tx, { ...recorded(history)[0]!, type: 'KeyRenamedInTheFuture', streamName: 'apikey-k9' });
-    });
-    expect(await readModel.getKey('t1', 'k9')).toBeUndefined();
+    const created = recorded(history)[0]!;
+    await applyBoth([
+      { ...created, type: 'KeyRenamedInTheFuture', streamName: 'apikey-k9' },
+      { ...created, streamName: 'tenant-k8' },
+    ]);
+    expect(await listing().getKey('t1', 'k9')).toBeUndefined();
+    expect(await verification().findVerification('k8')).toBeUndefined();
   });
 });

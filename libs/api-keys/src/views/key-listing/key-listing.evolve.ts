@@ -1,9 +1,5 @@
-import type { RecordedEvent } from '@keystream/event-store';
-import type { Projection } from '@keystream/processing';
-import type { KeyListingRow } from '@keystream/read-model';
-import { API_KEY_STREAM_PREFIX, type ApiKeyEvent, isApiKeyEvent } from '../domain/index.js';
-
-export const KEY_LISTING_PROJECTION = 'key-listing-v1';
+import type { ApiKeyEvent } from '../../domain/index.js';
+import type { KeyListingRow } from './key-listing.row.js';
 
 /** The listing row after one event; pure, so it is tested and replayed without a database. */
 export const evolveListing = (row: KeyListingRow | undefined, event: ApiKeyEvent, revision: number): KeyListingRow | undefined => {
@@ -50,18 +46,4 @@ export const evolveListing = (row: KeyListingRow | undefined, event: ApiKeyEvent
       return unknown;
     }
   }
-};
-
-export const keyListingProjection: Projection = {
-  name: KEY_LISTING_PROJECTION,
-  filter: { streamNamePrefixes: [API_KEY_STREAM_PREFIX] },
-  async apply(tx, event: RecordedEvent) {
-    if (!isApiKeyEvent(event)) return; // a projection accepts every recorded fact, even ones it ignores
-    const keyId = event.streamName.slice(API_KEY_STREAM_PREFIX.length);
-    const row = await tx.getListingRow(keyId);
-    const revision = Number(event.revision);
-    if (row && row.revision >= revision) return; // already applied: a replay changes nothing
-    const next = evolveListing(row, event as unknown as ApiKeyEvent, revision);
-    if (next) await tx.putListingRow(next);
-  },
 };
