@@ -97,7 +97,10 @@ export async function startApp(kind: ReadModelKind, extraEnv: Record<string, str
   const call = async (method: string, url: string, options: CallOptions = {}): Promise<ApiResponse> => {
     const payload =
       options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    const headers: Headers = { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
+    // Keystream's own tests read its extension members (listmeta, status.expired) unless they test
+    // what a client that knows only Palette's spec gets.
+    const extensions: Headers = options.paletteOnly ? {} : { 'keystream-extensions': 'true' };
+    const headers: Headers = { ...extensions, ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
     const query = options.query && Object.fromEntries(Object.entries(options.query).map(([k, v]) => [k, String(v)]));
     const response = await app.getHttpAdapter().getInstance().inject({ method: method as 'GET', url, headers, payload, query });
     let json: unknown;

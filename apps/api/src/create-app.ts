@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { type AppConfig, PinoNestLogger } from '@keystream/config';
 import { AppModule } from './app.module.js';
+import { treatEmptyBodiesAsAbsent } from './http/empty-body.hook.js';
 
 /** Bodies over this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -18,6 +19,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     // Request ids become events' correlation ids, so they must be unique across restarts and instances.
     genReqId: () => randomUUID(),
   });
+  treatEmptyBodiesAsAbsent(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
     bufferLogs: true,

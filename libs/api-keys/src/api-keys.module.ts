@@ -16,13 +16,14 @@ import { GetKeyController } from './queries/get-key/get-key.controller.js';
 import { GetKeyHandler } from './queries/get-key/get-key.handler.js';
 import { ListKeysController } from './queries/list-keys/list-keys.controller.js';
 import { ListKeysHandler } from './queries/list-keys/list-keys.handler.js';
+import { UserInfoController } from './queries/user-info/user-info.controller.js';
 
 const handlers = [CreateKeyHandler, EditKeyHandler, ChangeKeyStateHandler, DeleteKeyHandler, GetKeyHandler, ListKeysHandler];
 
 /** Everything about API keys over HTTP: handlers, controllers, the verifier and the projections. */
 @Module({
   imports: [CqrsModule],
-  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController],
+  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController],
   providers: [
     ...handlers,
     ApiKeyCommandRunner,

@@ -30,7 +30,7 @@ class ApiKeySpec {
 
 class ApiKeyStatus {
   @ApiProperty({ description: 'false once revoked' }) isActive: boolean;
-  @ApiPropertyOptional({ description: '(ext) true once the expiry has passed' }) expired: boolean;
+  @ApiPropertyOptional({ description: '(ext) true once the expiry has passed; only with `Keystream-Extensions: true`' }) expired?: boolean;
 }
 
 /** An API key as Palette's `V1ApiKey` shows it; never its value or hash. */
@@ -53,6 +53,12 @@ export const toApiKeyResource = (row: KeyListingRow, now: Date): ApiKeyResource 
     user: { uid: row.ownerId, firstName: row.ownerFirstName, lastName: row.ownerLastName },
   },
   status: { isActive: row.isActive, expired: hasExpired(row.expiresAt, now) },
+});
+
+/** Palette's `V1ApiKey` members only: what a client that knows only Palette's spec gets. */
+export const withoutExtensions = (resource: ApiKeyResource): ApiKeyResource => ({
+  ...resource,
+  status: { isActive: resource.status.isActive },
 });
 
 /** The ETag of a key is its stream revision, so If-Match maps straight to an expected revision. */

@@ -28,10 +28,17 @@ export class CreateKeyController {
           name: body.metadata.name,
           description: body.metadata.annotations?.description ?? '',
           expiresAt: new Date(body.spec.expiry),
-          ownerId: body.spec.userUid,
+          ownerId: ownerFromSpec(caller, body.spec.userUid),
         },
         correlationId,
       ),
     );
   }
 }
+
+/**
+ * Palette SDK compatibility: its CreateAPIKey sends as `spec.userUid` the tenant uid it read from
+ * /v1/users/info, meaning "the caller". So the caller's own tenant uid names the caller.
+ */
+export const ownerFromSpec = (caller: UserCaller, userUid: string | undefined): string | undefined =>
+  userUid === undefined || userUid === caller.tenantId ? undefined : userUid;
