@@ -11,6 +11,7 @@ import { EVENT_STORE, type EventStore } from '@keystream/event-store';
 import { ProcessingRuntime } from '@keystream/processing';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { createApp } from '../../apps/api/src/create-app.js';
+import { paletteContractViolations } from '../palette/support/palette-contract.js';
 import { JWT_SECRET, type Headers } from './support/callers.js';
 import type { ApiResponse, CallOptions } from './support/http.js';
 
@@ -109,7 +110,12 @@ export async function startApp(kind: ReadModelKind, extraEnv: Record<string, str
     } catch {
       json = undefined;
     }
-    return { status: response.statusCode, headers: response.headers, text: response.body, json };
+    const result = { status: response.statusCode, headers: response.headers, text: response.body, json };
+    // Every exchange on a Palette route is checked against Palette's published spec.
+    const fullUrl = query ? `${url}?${new URLSearchParams(query)}` : url;
+    const violations = paletteContractViolations({ method, url: fullUrl, headers }, result);
+    if (violations.length > 0) throw new Error(`Palette contract broken:\n  ${violations.join('\n  ')}`);
+    return result;
   };
 
   const handle: E2eApp = {
