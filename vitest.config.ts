@@ -11,7 +11,7 @@ const alias = Object.fromEntries(
 
 const ALL_TESTS = ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/**/*.spec.ts'];
 /** The suites that talk to a real Kafka broker. */
-const KAFKA_TESTS = ['test/kafka/**/*.spec.ts', 'libs/audit-bus/src/adapters/kafka/**/*.spec.ts', 'libs/audit/src/consumer/**/*.spec.ts'];
+const KAFKA_TESTS = ['test/kafka/**/*.spec.ts', 'libs/audit-bus/src/adapters/kafka/**/*.spec.ts', 'libs/audit/src/adapters/kafka/**/*.spec.ts'];
 
 export default defineConfig({
   // SWC keeps decorator metadata, which NestJS dependency injection needs and esbuild drops.

@@ -20,7 +20,8 @@ const base = `http://127.0.0.1:${PORT}`;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'keystream-bench-'));
 const server: ChildProcess = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
-  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn' },
+  // The per-IP and per-tenant limits are off: the bench measures the server's ceiling from one address.
+  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_TENANT: '0' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 

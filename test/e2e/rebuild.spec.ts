@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_KEY_PROJECTIONS } from '@keystream/api-keys';
+import { API_KEY_VIEWS } from '@keystream/api-keys';
 import { rebuildProjections } from '@keystream/processing';
 import type { ReadModel } from '@keystream/read-model';
 import {
@@ -73,7 +73,7 @@ describe.each(READ_MODELS)('projection rebuild (%s read model)', (kind) => {
     const before = await capture(h.current, seeded);
     await expectVerificationMatchesFates(h.current, seeded.keys);
 
-    const { events } = await rebuildProjections(h.current.eventStore(), h.current.readModel(), API_KEY_PROJECTIONS);
+    const { events } = await rebuildProjections(h.current.eventStore(), h.current.readModel(), API_KEY_VIEWS);
     expect(events).toBeGreaterThan(0);
 
     expect(await capture(h.current, seeded)).toBe(before);
@@ -82,7 +82,7 @@ describe.each(READ_MODELS)('projection rebuild (%s read model)', (kind) => {
 
   it('after a rebuild, commands still answer only once the views show them', async () => {
     const seeded = await seed(h.current);
-    await rebuildProjections(h.current.eventStore(), h.current.readModel(), API_KEY_PROJECTIONS);
+    await rebuildProjections(h.current.eventStore(), h.current.readModel(), API_KEY_VIEWS);
 
     const active = seeded.keys.find((key) => key.fate === 'active')!;
     expect((await h.current.call('PUT', `/v1/apiKeys/${active.uid}/state`, { headers: active.owner.headers, body: {} })).status).toBe(204);
@@ -96,8 +96,8 @@ describe.each(READ_MODELS)('projection rebuild (%s read model)', (kind) => {
   it('rebuilding twice in a row changes nothing', async () => {
     const seeded = await seed(h.current);
     const before = await capture(h.current, seeded);
-    await rebuildProjections(h.current.eventStore(), h.current.readModel(), API_KEY_PROJECTIONS);
-    await rebuildProjections(h.current.eventStore(), h.current.readModel(), API_KEY_PROJECTIONS);
+    await rebuildProjections(h.current.eventStore(), h.current.readModel(), API_KEY_VIEWS);
+    await rebuildProjections(h.current.eventStore(), h.current.readModel(), API_KEY_VIEWS);
     expect(await capture(h.current, seeded)).toBe(before);
     await expectVerificationMatchesFates(h.current, seeded.keys);
   });
@@ -135,7 +135,7 @@ describe.each(READ_MODELS)('projection rebuild (%s read model)', (kind) => {
       expect((await h.current.call('PUT', `/v1/apiKeys/${editedDuring!.uid}`, { headers: editedDuring!.owner.headers, body: rename })).status).toBe(204);
     };
 
-    await rebuildProjections(h.current.eventStore(), withChangesBeforeSwap(h.current.readModel(), during), API_KEY_PROJECTIONS);
+    await rebuildProjections(h.current.eventStore(), withChangesBeforeSwap(h.current.readModel(), during), API_KEY_VIEWS);
 
     expect((await h.current.call('GET', '/v1/apiKeys', { headers: { apiKey: revokedDuring!.apiKey } })).status).toBe(401);
     const revoked = await h.current.call('GET', `/v1/apiKeys/${revokedDuring!.uid}`, { headers: revokedDuring!.owner.headers });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY_PROJECTIONS, apiKeyStreamName } from '@keystream/api-keys';
+import { API_KEY_VIEWS, apiKeyStreamName, keyListingQueries, keyVerificationLookup } from '@keystream/api-keys';
 import { type GlobalPosition, SqliteEventStore } from '@keystream/event-store';
 import { ProcessingRuntime } from '@keystream/processing';
 import { type ReadModel, openPostgresReadModel } from '@keystream/read-model';
@@ -30,7 +30,7 @@ describe('processing lease takeover on PostgreSQL', () => {
 
   beforeAll(async () => {
     eventStore = new SqliteEventStore(join(dataDir, 'events.db'));
-    readModel = await openPostgresReadModel({ connectionString: DATABASE_URL, schema });
+    readModel = await openPostgresReadModel({ connectionString: DATABASE_URL, schema, views: API_KEY_VIEWS });
   });
   afterAll(async () => {
     worker?.kill('SIGKILL');
@@ -51,7 +51,7 @@ describe('processing lease takeover on PostgreSQL', () => {
     });
     await outputContains(worker, 'processing lease taken');
 
-    standby = new ProcessingRuntime(eventStore, readModel, API_KEY_PROJECTIONS, silent, { enabled: true, leaseRetryMs: 200 });
+    standby = new ProcessingRuntime(eventStore, readModel, API_KEY_VIEWS, silent, { enabled: true, leaseRetryMs: 200 });
     standby.start();
     await until(() => standby.status().role === 'standby');
 
@@ -70,12 +70,13 @@ describe('processing lease takeover on PostgreSQL', () => {
     const takeoverMs = Date.now() - killedAt;
     expect(await standby.waiter.waitFor(last!, 20_000)).toBe(true);
 
-    const page = await readModel.listKeys({ tenantId: 't1', limit: 500 });
+    const listing = keyListingQueries(readModel.live);
+    const page = await listing.listKeys({ tenantId: 't1', limit: 500 });
     expect(page.rows).toHaveLength(KEYS);
     for (const keyId of keyIds) {
-      const row = await readModel.getKey('t1', keyId);
+      const row = await listing.getKey('t1', keyId);
       expect(row).toMatchObject({ name: `name-${EDITS_PER_KEY}`, revision: EDITS_PER_KEY });
-      expect(await readModel.findVerification(keyId)).toMatchObject({ revision: EDITS_PER_KEY, isActive: true });
+      expect(await keyVerificationLookup(readModel.live).findVerification(keyId)).toMatchObject({ revision: EDITS_PER_KEY, isActive: true });
     }
     console.log(`processing takeover: standby led ${takeoverMs} ms after the leader was killed`);
     expect(takeoverMs).toBeLessThan(15_000);

@@ -1,13 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
-import { API_KEY_PROJECTIONS, ApiKeysModule, createValidationPipe } from '@keystream/api-keys';
-import { AuditHttpModule, openAuditStore } from '@keystream/audit';
-import { type AppConfig, InfrastructureModule, auditStoreLocation } from '@keystream/config';
+import { API_KEY_VIEWS, ApiKeysModule, createValidationPipe } from '@keystream/api-keys';
+import { AuditHttpModule } from '@keystream/audit';
+import type { AppConfig } from '@keystream/config';
 import { ProblemDetailsFilter } from '@keystream/problem-details';
+import { InfrastructureModule, RateLimitsModule, auditStoreLocation, openAuditStore, openRequestBudget } from '@keystream/runtime';
 import { AuthGuard, JwtVerifier } from '@keystream/tenancy';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
+import { TenantRateLimitGuard } from './edge/tenant-rate-limit.guard.js';
 
 /** The HTTP service: composes the libs, holds no business logic. */
 @Module({})
@@ -16,7 +18,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        InfrastructureModule.forRoot({ config, logger, projections: API_KEY_PROJECTIONS, runProcessors: config.RUN_PROCESSORS }),
+        InfrastructureModule.forRoot({ config, logger, views: API_KEY_VIEWS, runProcessors: config.RUN_PROCESSORS }),
+        RateLimitsModule.forRoot(config),
         ApiKeysModule,
         // The tenant's audit trail, as the audit consumer stores it (GET /v1/audit/events).
         AuditHttpModule.forRoot({ useFactory: () => openAuditStore(auditStoreLocation(config)) }),
@@ -33,6 +36,8 @@ export class AppModule {
           }),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
+        // After AuthGuard: it needs the caller's tenant.
+        { provide: APP_GUARD, useValue: new TenantRateLimitGuard(openRequestBudget(config.RATE_LIMIT_PER_TENANT, config.RATE_LIMIT_WINDOW_SECONDS, 'tenant')) },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

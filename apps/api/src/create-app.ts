@@ -4,7 +4,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { type AppConfig, PinoNestLogger } from '@keystream/config';
+import { openRequestBudget } from '@keystream/runtime';
 import { AppModule } from './app.module.js';
+import { edgeServerOptions, installEdge } from './edge/install-edge.js';
 import { treatEmptyBodiesAsAbsent } from './http/empty-body.hook.js';
 
 /** Bodies over this are refused with 413 before they are parsed. */
@@ -12,13 +14,18 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Builds the HTTP app (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const edgeLogger = logger.child({ component: 'edge' });
   const adapter = new FastifyAdapter({
+    ...edgeServerOptions({ error: (message) => edgeLogger.error(message), warn: (message) => edgeLogger.warn(message) }),
+    trustProxy: trustProxy(config.TRUST_PROXY),
     bodyLimit: BODY_LIMIT_BYTES,
     loggerInstance: logger.child({ component: 'http' }),
     requestIdHeader: false,
     // Request ids become events' correlation ids, so they must be unique across restarts and instances.
     genReqId: () => randomUUID(),
   });
+  // Before Nest adds its routes, so the edge sees every route and runs ahead of guards and pipes.
+  installEdge(adapter.getInstance(), { perIp: openRequestBudget(config.RATE_LIMIT_PER_IP, config.RATE_LIMIT_WINDOW_SECONDS, 'ip') });
   treatEmptyBodiesAsAbsent(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
@@ -41,3 +48,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   await app.init();
   return app;
 }
+
+/** TRUST_PROXY as Fastify takes it: unset is off, `true` trusts any proxy, else addresses or CIDRs. */
+const trustProxy = (setting: string | undefined): boolean | string =>
+  setting === undefined || setting === 'false' ? false : setting === 'true' ? true : setting;

@@ -1,8 +1,7 @@
 import { Controller, Get, Header, Inject, type OnModuleDestroy } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { relayLag } from '@keystream/audit-bus';
-import { APP_CONFIG, type AppConfig } from '@keystream/config';
+import { AUDIT_PUBLISHER, type AuditPublisher, relayLag } from '@keystream/audit-bus';
 import { EVENT_STORE, type EventStore } from '@keystream/event-store';
 import { ProcessingRuntime } from '@keystream/processing';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
@@ -20,7 +19,7 @@ export class MetricsController implements OnModuleDestroy {
   constructor(
     @Inject(EVENT_STORE) eventStore: EventStore,
     @Inject(READ_MODEL) readModel: ReadModel,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(AUDIT_PUBLISHER) auditPublisher: AuditPublisher | null,
     processing: ProcessingRuntime,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'keystream_' });
@@ -33,7 +32,8 @@ export class MetricsController implements OnModuleDestroy {
         for (const status of processing.status().processors) this.set({ processor: status.name }, status.failures);
       },
     });
-    if (config.AUDIT_SINK === 'kafka') {
+    // A publisher exists exactly when the relay runs (AUDIT_SINK=kafka).
+    if (auditPublisher) {
       // Reading the lag scans the log past the relay's checkpoint: at most once per interval, however
       // often the (unauthenticated) route is scraped.
       let last = { at: 0, eventsBehind: 0 };

@@ -1,17 +1,14 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { AuditConsumerRunner, openAuditStore } from '@keystream/audit';
-import { createLogger } from '@keystream/config';
+import { ConfigError, createLogger } from '@keystream/config';
+import { createAuditConsumer, openAuditStore } from '@keystream/runtime';
 import { AuditConsumerConfigError, loadAuditConsumerConfig } from './audit-consumer.config.js';
 
 /** The audit consumer: Kafka audit topic -> hash-chained audit table. Composition only. */
 async function main(): Promise<void> {
   const config = loadAuditConsumerConfig();
   const logger = createLogger(config.logLevel).child({ component: 'audit-consumer' });
-  if (!config.store.databaseUrl) mkdirSync(dirname(config.store.file), { recursive: true });
   const store = await openAuditStore(config.store);
-  const runner = new AuditConsumerRunner(store, { brokers: config.brokers, topic: config.topic, groupId: config.groupId, logger });
+  const runner = createAuditConsumer(store, config, logger);
 
   let stopping: Promise<void> | undefined;
   const shutdown = (signal: string) => {
@@ -36,7 +33,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  const message = error instanceof AuditConsumerConfigError ? error.message : `audit consumer failed to start: ${error instanceof Error ? error.message : String(error)}`;
+  const badConfig = error instanceof AuditConsumerConfigError || error instanceof ConfigError;
+  const message = badConfig ? error.message : `audit consumer failed to start: ${error instanceof Error ? error.message : String(error)}`;
   process.stderr.write(`${message}\n`);
-  process.exit(error instanceof AuditConsumerConfigError ? 2 : 1);
+  process.exit(badConfig ? 2 : 1);
 });

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { API_KEY_PROJECTIONS, ApiKeyCommandsModule } from '@keystream/api-keys';
-import { type AppConfig, InfrastructureModule, createLogger, loadConfig } from '@keystream/config';
+import { API_KEY_VIEWS, ApiKeyCommandsModule } from '@keystream/api-keys';
+import { type AppConfig, createLogger, loadConfig } from '@keystream/config';
+import { InfrastructureModule } from '@keystream/runtime';
 
 /**
  * The same infrastructure and command handlers as the service, without HTTP. The projections run
@@ -16,7 +17,7 @@ export async function withCliContext<T>(work: (context: INestApplicationContext,
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   @Module({
     imports: [
-      InfrastructureModule.forRoot({ config, logger, projections: API_KEY_PROJECTIONS, runProcessors: true }),
+      InfrastructureModule.forRoot({ config, logger, views: API_KEY_VIEWS, runProcessors: true }),
       ApiKeyCommandsModule,
     ],
   })

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { auditCommand, openAuditStore } from '@keystream/audit';
+import { auditCommand } from '@keystream/audit';
 import { relayCommand } from '@keystream/audit-bus';
-import { ConfigError, auditStoreLocation, loadConfig, openEventStore, openReadModel } from '@keystream/config';
+import { ConfigError, loadConfig } from '@keystream/config';
+import { auditStoreLocation, openAuditStore, openEventStore, openReadModel } from '@keystream/runtime';
 import { auditWatchCommand } from './commands/audit-watch.command.js';
 import { bootstrapKeyCommand } from './commands/bootstrap-key.command.js';
 import { projectionsCommand } from './commands/projections.command.js';

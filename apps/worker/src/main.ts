@@ -1,14 +1,15 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { API_KEY_PROJECTIONS } from '@keystream/api-keys';
-import { ConfigError, InfrastructureModule, PinoNestLogger, createLogger, loadConfig } from '@keystream/config';
+import { API_KEY_VIEWS } from '@keystream/api-keys';
+import { ConfigError, PinoNestLogger, createLogger, loadConfig } from '@keystream/config';
+import { InfrastructureModule } from '@keystream/runtime';
 
 /** Runs the processors (projections) without serving HTTP, for deployments that split the roles. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  @Module({ imports: [InfrastructureModule.forRoot({ config, logger, projections: API_KEY_PROJECTIONS, runProcessors: true })] })
+  @Module({ imports: [InfrastructureModule.forRoot({ config, logger, views: API_KEY_VIEWS, runProcessors: true })] })
   class WorkerModule {}
   const app = await NestFactory.createApplicationContext(WorkerModule, { logger: new PinoNestLogger(logger) });
   app.enableShutdownHooks();

@@ -1,9 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Module, type Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { API_KEY_AUTHENTICATOR } from '@keystream/tenancy';
+import { READ_MODEL, type ReadModel } from '@keystream/read-model';
+import { API_KEY_AUTHENTICATOR, type AuthenticatedCaller } from '@keystream/tenancy';
 import { ApiKeyCommandRunner } from './application/api-key-command-runner.js';
 import { KeyVerifier } from './application/key-verifier.js';
 import { OwnerLocks } from './application/owner-locks.js';
+import type { UserCaller } from './domain/index.js';
 import { ChangeKeyStateController } from './commands/change-key-state/change-key-state.controller.js';
 import { ChangeKeyStateHandler } from './commands/change-key-state/change-key-state.handler.js';
 import { CreateKeyController } from './commands/create-key/create-key.controller.js';
@@ -17,8 +19,20 @@ import { GetKeyHandler } from './queries/get-key/get-key.handler.js';
 import { ListKeysController } from './queries/list-keys/list-keys.controller.js';
 import { ListKeysHandler } from './queries/list-keys/list-keys.handler.js';
 import { UserInfoController } from './queries/user-info/user-info.controller.js';
+import { API_KEY_VIEWS } from './views/index.js';
+
+// The guard's principal reaches the commands as the domain's UserCaller: this fails to compile as
+// soon as the two shapes differ.
+type SameShape<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const callerShapesAgree: SameShape<AuthenticatedCaller, UserCaller> = true;
+void callerShapesAgree;
 
 const handlers = [CreateKeyHandler, EditKeyHandler, ChangeKeyStateHandler, DeleteKeyHandler, GetKeyHandler, ListKeysHandler];
+
+/** Each registered view's query ports, built over the live tables of the one read model. */
+const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
+  view.ports.map((port) => ({ provide: port.token, inject: [READ_MODEL], useFactory: (readModel: ReadModel) => port.create(readModel.live) })),
+);
 
 /** Everything about API keys over HTTP: handlers, controllers, the verifier and the projections. */
 @Module({
@@ -26,6 +40,7 @@ const handlers = [CreateKeyHandler, EditKeyHandler, ChangeKeyStateHandler, Delet
   controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController],
   providers: [
     ...handlers,
+    ...viewPorts,
     ApiKeyCommandRunner,
     OwnerLocks,
     KeyVerifier,
@@ -38,6 +53,6 @@ export class ApiKeysModule {}
 /** Commands and handlers without HTTP, for the CLI. */
 @Module({
   imports: [CqrsModule],
-  providers: [...handlers, ApiKeyCommandRunner, OwnerLocks],
+  providers: [...handlers, ...viewPorts, ApiKeyCommandRunner, OwnerLocks],
 })
 export class ApiKeyCommandsModule {}

@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '@keystream/store-errors';
 import type { AuditCloudEvent } from './cloud-event.js';
 
 /** Nest injection token for the AuditPublisher the relay publishes through. */
@@ -25,10 +26,4 @@ export interface AuditPublisher {
 }
 
 /** The broker could not be reached or did not acknowledge in time; the batch may be retried. */
-export class AuditBusUnavailableError extends Error {
-  readonly code = 'ServiceUnavailable' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AuditBusUnavailableError';
-  }
-}
+export class AuditBusUnavailableError extends StoreUnavailableError {}

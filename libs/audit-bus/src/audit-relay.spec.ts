@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeApiKeyEvent } from '@keystream/api-keys';
 import { type EventStore, InMemoryEventStore, formatPosition } from '@keystream/event-store';
 import { CheckpointMovedError, CheckpointedProcessor, type Projection, rebuildProjections } from '@keystream/processing';
-import { type ReadModel, openSqliteReadModel } from '@keystream/read-model';
+import { type ReadModel, type ViewSchema, openSqliteReadModel } from '@keystream/read-model';
 import type { AuditPublisher } from './audit-publisher.port.js';
 import { AUDIT_RELAY, auditRelay } from './audit-relay.js';
 import { InMemoryAuditPublisher } from './adapters/in-memory/in-memory.audit-publisher.js';
@@ -15,15 +16,23 @@ const metadata = { schemaVersion: 1, tenantId: 't1', actor: { userId: 'u1', via:
 /** Appends `count` revoke/reactivate-shaped key events to key `keyId`'s stream; returns their ids. */
 async function appendKeyEvents(store: EventStore, keyId: string, count: number): Promise<string[]> {
   const existing = (await store.readStream(`apikey-${keyId}`)).length;
-  const events = Array.from({ length: count }, (_, i) => ({
-    id: randomUUID(),
-    type: (existing + i) % 2 === 0 ? 'KeyRevoked' : 'KeyReactivated',
-    data: { tenantId: 't1', keyId, ownerId: 'u1', revokedAt: '2026-11-22T10:00:00.000Z' },
-    metadata,
-  }));
+  const at = '2026-11-22T10:00:00.000Z';
+  const events = Array.from({ length: count }, (_, i) => {
+    const revoke = (existing + i) % 2 === 0;
+    return {
+      id: randomUUID(),
+      type: revoke ? 'KeyRevoked' : 'KeyReactivated',
+      data: { tenantId: 't1', keyId, ownerId: 'u1', ...(revoke ? { revokedAt: at } : { reactivatedAt: at }) },
+      metadata,
+    };
+  });
   await store.appendToStream(`apikey-${keyId}`, events, existing === 0 ? 'no_stream' : BigInt(existing - 1));
   return events.map((event) => event.id);
 }
+
+
+/** A view with no tables: enough for a rebuild to open a shadow and swap its checkpoint in. */
+const LISTING_TEST_VIEW: ViewSchema = { name: 'listing-test', tables: [], migrations: {}, createCurrent: async () => undefined };
 
 describe('audit relay', () => {
   let store: InMemoryEventStore;
@@ -32,7 +41,7 @@ describe('audit relay', () => {
   let processor: CheckpointedProcessor | undefined;
 
   const startRelay = (relayPublisher: AuditPublisher = publisher) => {
-    processor = new CheckpointedProcessor(store, auditRelay(relayPublisher, readModel), silent, { maxBackoffMs: 50 });
+    processor = new CheckpointedProcessor(store, auditRelay(relayPublisher, readModel, decodeApiKeyEvent), silent, { maxBackoffMs: 50 });
     processor.start();
     return processor;
   };
@@ -44,7 +53,7 @@ describe('audit relay', () => {
 
   beforeEach(async () => {
     store = new InMemoryEventStore();
-    readModel = await openSqliteReadModel(':memory:');
+    readModel = await openSqliteReadModel(':memory:', [LISTING_TEST_VIEW]);
     publisher = new InMemoryAuditPublisher();
   });
   afterEach(async () => {
@@ -104,7 +113,7 @@ describe('audit relay', () => {
     await appendKeyEvents(store, 'k1', 2);
     const [event] = (await store.readAll({ maxCount: 1, filter: { streamNamePrefixes: ['apikey-'] } })).events;
     await readModel.transaction((tx) => tx.compareAndSetCheckpoint(AUDIT_RELAY, undefined, '2/2'));
-    const relay = auditRelay(publisher, readModel);
+    const relay = auditRelay(publisher, readModel, decodeApiKeyEvent);
     await expect(relay.consume([event!], { expected: undefined, next: '1/1' })).rejects.toBeInstanceOf(CheckpointMovedError);
     expect(await readModel.getCheckpoint(AUDIT_RELAY)).toBe('2/2');
   });
@@ -114,7 +123,7 @@ describe('audit relay', () => {
     startRelay();
     await caughtUp();
     const checkpoint = await readModel.getCheckpoint(AUDIT_RELAY);
-    const listing: Projection = { name: 'listing-test-v1', filter: { streamNamePrefixes: ['apikey-'] }, apply: async () => {} };
+    const listing: Projection = { name: LISTING_TEST_VIEW.name, version: 1, filter: { streamNamePrefixes: ['apikey-'] }, applyBatch: async () => {} };
     await rebuildProjections(store, readModel, [listing]);
     expect(await readModel.getCheckpoint(AUDIT_RELAY)).toBe(checkpoint);
     const [later] = await appendKeyEvents(store, 'k1', 1);

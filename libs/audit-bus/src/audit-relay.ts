@@ -1,8 +1,8 @@
 import type { RecordedEvent } from '@keystream/event-store';
 import { type BatchConsumer, CheckpointMovedError } from '@keystream/processing';
-import type { ReadModel } from '@keystream/read-model';
+import type { CheckpointStore } from '@keystream/read-model';
 import type { AuditMessage, AuditPublisher } from './audit-publisher.port.js';
-import { AUDITED_STREAM_PREFIX, type CloudEventOptions, toCloudEvent } from './cloud-event.js';
+import { AUDITED_STREAM_PREFIX, type ApiKeyEventDecoder, type CloudEventOptions, toCloudEvent } from './cloud-event.js';
 
 /** The relay's checkpoint name. Its own, never a projection's: a rebuild can never move it. */
 export const AUDIT_RELAY = 'audit-relay-v1';
@@ -19,11 +19,12 @@ export interface AuditRelayOptions extends CloudEventOptions {
  * publish, and only after the broker acknowledged all of it does the checkpoint move, by
  * compare-and-set. A crash between the two re-publishes that batch (at least once, consumers
  * dedupe by CloudEvent id); a failed publish throws, so the processor retries with back-off and
- * the checkpoint, hence the lag, stays where it was. Events with no audit mapping are skipped.
+ * the checkpoint, hence the lag, stays where it was. Events that are not key events are skipped.
  */
 export function auditRelay(
   publisher: AuditPublisher,
-  readModel: Pick<ReadModel, 'getCheckpoint' | 'transaction'>,
+  readModel: CheckpointStore,
+  decode: ApiKeyEventDecoder,
   options: AuditRelayOptions = {},
 ): BatchConsumer {
   const name = options.name ?? AUDIT_RELAY;
@@ -32,16 +33,18 @@ export function auditRelay(
     filter: AUDIT_RELAY_FILTER,
     loadCheckpoint: () => readModel.getCheckpoint(name),
     async consume(events, { expected, next }) {
-      await publisher.publish(toAuditMessages(events, options));
+      await publisher.publish(toAuditMessages(events, decode, options));
       const moved = await readModel.transaction((tx) => tx.compareAndSetCheckpoint(name, expected, next));
       if (!moved) throw new CheckpointMovedError();
     },
   };
 }
 
-export function toAuditMessages(events: readonly RecordedEvent[], options: CloudEventOptions = {}): AuditMessage[] {
+export function toAuditMessages(events: readonly RecordedEvent[], decode: ApiKeyEventDecoder, options: CloudEventOptions = {}): AuditMessage[] {
   return events.flatMap((recorded) => {
-    const event = toCloudEvent(recorded, options);
-    return event ? [{ key: event.subject, event }] : [];
+    const decoded = decode(recorded);
+    if (!decoded) return [];
+    const event = toCloudEvent(recorded, decoded, options);
+    return [{ key: event.subject, event }];
   });
 }

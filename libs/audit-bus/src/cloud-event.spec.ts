@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { decodeApiKeyEvent } from '@keystream/api-keys';
 import type { JsonObject, RecordedEvent } from '@keystream/event-store';
-import { toCloudEvent } from './cloud-event.js';
+import { type CloudEventOptions, toCloudEvent as mapToCloudEvent } from './cloud-event.js';
+import { toAuditMessages } from './audit-relay.js';
+
+/** As the relay does it: the api-keys codec decodes, then the event maps. */
+const toCloudEvent = (event: RecordedEvent, options?: CloudEventOptions) => mapToCloudEvent(event, decodeApiKeyEvent(event)!, options);
 
 const HASH = 'scrypt$N=16384,r=8,p=1$c2FsdHNhbHQ$ZGVyaXZlZGRlcml2ZWQ';
 const ids = { tenantId: 'tenant-a', keyId: 'a1b2c3d4e5f6a1b2c3d4e5f6', ownerId: 'user-1' };
+const revokedData = { ...ids, revokedAt: '2026-11-22T10:00:00.000Z' };
 const metadata = {
   schemaVersion: 1,
   tenantId: 'tenant-a',
@@ -102,18 +108,20 @@ describe('toCloudEvent', () => {
   it('records how the actor authenticated, and the key they used', () => {
     const viaKey = { ...metadata, actor: { userId: 'user-1', via: 'apiKey', keyId: 'f'.repeat(24) } };
     const system = { ...metadata, actor: { userId: 'system', via: 'system' } };
-    expect(toCloudEvent(recorded('KeyRevoked', ids, viaKey))?.data.actor).toEqual({ userUid: 'user-1', via: 'apiKey', keyUid: 'f'.repeat(24) });
-    expect(toCloudEvent(recorded('KeyRevoked', ids, system))?.data.actor).toEqual({ userUid: 'system', via: 'system' });
+    expect(toCloudEvent(recorded('KeyRevoked', revokedData, viaKey))?.data.actor).toEqual({ userUid: 'user-1', via: 'apiKey', keyUid: 'f'.repeat(24) });
+    expect(toCloudEvent(recorded('KeyRevoked', revokedData, system))?.data.actor).toEqual({ userUid: 'system', via: 'system' });
   });
 
   it('still maps events written before metadata carried an actor, stamped with their recording time', () => {
-    const event = toCloudEvent(recorded('KeyRevoked', ids, {}));
+    const event = toCloudEvent(recorded('KeyRevoked', revokedData, {}));
     expect(event?.data.actor).toEqual({ userUid: 'unknown', via: 'unknown' });
     expect(event?.data).not.toHaveProperty('correlationId');
     expect(event?.time).toBe('2026-11-22T10:00:01.234Z');
   });
 
   it('ignores events that are not key events', () => {
-    expect(toCloudEvent(recorded('SomethingElse', ids))).toBeUndefined();
+    expect(toAuditMessages([recorded('SomethingElse', ids), recorded('KeyRevoked', revokedData)], decodeApiKeyEvent).map((m) => m.event.type)).toEqual([
+      'io.keystream.apikey.revoked.v1',
+    ]);
   });
 });

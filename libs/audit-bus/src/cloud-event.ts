@@ -12,20 +12,28 @@ import type { ApiKeyEvent, ApiKeyEventType, KeyChanges } from '@keystream/api-ke
 export const CLOUD_EVENTS_SPEC_VERSION = '1.0';
 export const DEFAULT_AUDIT_SOURCE = '/keystream/api-keys';
 
-export type AuditAction = 'created' | 'edited' | 'revoked' | 'reactivated' | 'deleted';
-export const AUDIT_ACTIONS: readonly AuditAction[] = ['created', 'edited', 'revoked', 'reactivated', 'deleted'];
-
 /** The streams the relay reads; typed against the api-keys constant, so a rename fails to compile. */
 export const AUDITED_STREAM_PREFIX: typeof import('@keystream/api-keys').API_KEY_STREAM_PREFIX = 'apikey-';
 
-// A Record over every event type: a new event type does not compile until it has an action here.
-const ACTIONS: Record<ApiKeyEventType, AuditAction> = {
+// A Record over every event type: a new event type does not compile until it has an action here,
+// and the list of actions (the audit API's filter values) follows from it.
+const ACTIONS = {
   KeyCreated: 'created',
   KeyEdited: 'edited',
   KeyRevoked: 'revoked',
   KeyReactivated: 'reactivated',
   KeyDeleted: 'deleted',
-};
+} as const satisfies Record<ApiKeyEventType, string>;
+
+export type AuditAction = (typeof ACTIONS)[ApiKeyEventType];
+export const AUDIT_ACTIONS = Object.values(ACTIONS) as readonly AuditAction[];
+
+/**
+ * How the relay gets a typed event from a recorded one: the api-keys codec, handed in by the
+ * composition root so the audit bus does not load the api-keys lib at runtime. Undefined: not a
+ * key event, skipped; a malformed key event throws, and the relay retries rather than drop it.
+ */
+export type ApiKeyEventDecoder = (recorded: RecordedEvent) => ApiKeyEvent | undefined;
 
 /** `io.keystream.apikey.<action>.v1`: the version is the data schema's, bumped on a breaking change. */
 export const auditEventType = (action: AuditAction): string => `io.keystream.apikey.${action}.v1`;
@@ -81,10 +89,8 @@ export interface CloudEventOptions {
   source?: string;
 }
 
-/** The CloudEvent for a recorded key event; undefined for any other event (the relay skips it). */
-export function toCloudEvent(recorded: RecordedEvent, options: CloudEventOptions = {}): AuditCloudEvent | undefined {
-  if (!Object.hasOwn(ACTIONS, recorded.type)) return undefined;
-  const event = recorded as unknown as ApiKeyEvent;
+/** The CloudEvent for a key event, decoded from `recorded` by the api-keys codec. */
+export function toCloudEvent(recorded: RecordedEvent, event: ApiKeyEvent, options: CloudEventOptions = {}): AuditCloudEvent {
   const metadata = recorded.metadata;
   const action = ACTIONS[event.type];
   const tenantUid = event.data.tenantId;

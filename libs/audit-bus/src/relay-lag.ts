@@ -1,5 +1,5 @@
 import { type EventStore, type GlobalPosition, formatPosition, parsePosition } from '@keystream/event-store';
-import type { ReadModel } from '@keystream/read-model';
+import type { CheckpointReader } from '@keystream/read-model';
 import { AUDIT_RELAY, AUDIT_RELAY_FILTER } from './audit-relay.js';
 
 export interface RelayLag {
@@ -23,7 +23,7 @@ const PAGE = 1000;
  */
 export async function relayLag(
   eventStore: Pick<EventStore, 'headPosition' | 'readAll'>,
-  readModel: Pick<ReadModel, 'getCheckpoint'>,
+  readModel: CheckpointReader,
   { name = AUDIT_RELAY, countLimit = 10_000 }: { name?: string; countLimit?: number } = {},
 ): Promise<RelayLag> {
   const checkpoint = await readModel.getCheckpoint(name);

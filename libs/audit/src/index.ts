@@ -1,9 +1,9 @@
 export * from './audit-store.port.js';
+export * from './audit-store.errors.js';
 export * from './audit-chain.js';
 export { openSqliteAuditStore } from './adapters/sqlite/sqlite.audit-store.js';
 export { openPostgresAuditStore, type PostgresAuditStoreOptions } from './adapters/postgres/postgres.audit-store.js';
-export * from './open-audit-store.js';
-export * from './consumer/audit-consumer.runner.js';
+export * from './adapters/kafka/audit-consumer.runner.js';
 export * from './cli/audit.command.js';
 export { formatEntry, formatVerification } from './cli/audit-entry.format.js';
 export { AuditHttpModule, type AuditHttpModuleOptions } from './http/audit-http.module.js';

@@ -1,5 +1,6 @@
+import { IsInt, IsOptional, IsString } from 'class-validator';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './app-config.js';
+import { AppConfig, ConfigError, loadConfig, settingNames } from './app-config.js';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -29,5 +30,16 @@ describe('loadConfig', () => {
     } catch (error) {
       expect(String(error)).not.toContain('short-secret');
     }
+  });
+
+  it('reads every setting the class declares, with or without a default, from one list', () => {
+    class Settings {
+      @IsInt() WITH_DEFAULT = 1;
+      @IsOptional() @IsString() WITHOUT_DEFAULT?: string;
+    }
+    expect(settingNames(Settings).sort()).toEqual(['WITHOUT_DEFAULT', 'WITH_DEFAULT']);
+    const optional = ['ESDB_CONNECTION_STRING', 'DATABASE_URL', 'DATABASE_SCHEMA', 'KAFKA_BROKERS', 'KAFKA_AUDIT_GROUP', 'AUDIT_DB_FILE', 'AUDIT_DB_SCHEMA', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'];
+    expect(settingNames(AppConfig)).toEqual(expect.arrayContaining(optional));
+    expect(loadConfig({ KAFKA_AUDIT_GROUP: 'audit-replay', DATABASE_SCHEMA: 'views' })).toMatchObject({ KAFKA_AUDIT_GROUP: 'audit-replay', DATABASE_SCHEMA: 'views' });
   });
 });

@@ -1,7 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf, ValidationError, validateSync } from 'class-validator';
-
-export const APP_CONFIG = Symbol('APP_CONFIG');
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf, ValidationError, getMetadataStorage, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
 const emptyAsUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -74,12 +72,31 @@ export class AppConfig {
   @Transform(emptyAsUndefined) @IsString() @Matches(/^[A-Za-z0-9._-]{1,249}$/, { message: 'KAFKA_AUDIT_TOPIC must be a Kafka topic name' })
   KAFKA_AUDIT_TOPIC = 'keystream.audit.v1';
 
+  /** The audit consumer's group; unset, the consumer's own default (its group id is versioned with it). */
+  @Transform(emptyAsUndefined) @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,249}$/, { message: 'KAFKA_AUDIT_GROUP must be a Kafka group id' })
+  KAFKA_AUDIT_GROUP?: string;
+
   /** The audit trail the consumer writes and GET /v1/audit/events reads: SQLite file unless DATABASE_URL. */
   @Transform(emptyAsUndefined) @IsOptional() @IsString()
   AUDIT_DB_FILE?: string;
 
   @Transform(emptyAsUndefined) @IsOptional() @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'AUDIT_DB_SCHEMA must be a lowercase SQL identifier' })
   AUDIT_DB_SCHEMA?: string;
+
+  /** Requests per client address per window on the /v1/ routes (0: no limit). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000)
+  RATE_LIMIT_PER_IP = 10_000;
+
+  /** Requests per tenant per window on the /v1/ routes, counted after authentication (0: no limit). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000)
+  RATE_LIMIT_PER_TENANT = 10_000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  RATE_LIMIT_WINDOW_SECONDS = 10;
+
+  /** Proxies whose X-Forwarded-For is believed (Fastify's trustProxy): `true`, or comma-separated addresses/CIDRs. */
+  @Transform(emptyAsUndefined) @IsOptional() @IsString()
+  TRUST_PROXY?: string;
 
   /** How long a successful scrypt verification is remembered, so warm requests skip hashing. */
   @Transform(toInt) @IsInt() @Min(0) @Max(3600)
@@ -90,9 +107,21 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * The settings a class declares, read from the class itself: those with a default (own properties
+ * of an instance) and those without one (known only by their validation decorators), so a setting
+ * added to the class is read from the environment without being listed a second time.
+ */
+export const settingNames = (settings: new () => object): string[] => {
+  const decorated = getMetadataStorage()
+    .getTargetValidationMetadatas(settings, '', true, false)
+    .map((metadata) => metadata.propertyName);
+  return [...new Set([...Object.keys(new settings()), ...decorated])];
+};
+
 /** Reads and checks the environment; the error names each bad variable and never echoes secrets. */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
-  const known = Object.keys(new AppConfig()).concat(['ESDB_CONNECTION_STRING', 'DATABASE_URL', 'DATABASE_SCHEMA', 'KAFKA_BROKERS', 'AUDIT_DB_FILE', 'AUDIT_DB_SCHEMA', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE']);
+  const known = settingNames(AppConfig);
   const present = Object.fromEntries(known.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
   const config = plainToInstance(AppConfig, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: false });

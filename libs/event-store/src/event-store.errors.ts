@@ -1,6 +1,7 @@
+import { StoreBusyError, StoreUnavailableError } from '@keystream/store-errors';
+
 /** The stream was not at the revision the writer expected: someone else appended first. */
 export class ConcurrencyError extends Error {
-  readonly code = 'ConcurrencyConflict' as const;
   constructor(
     readonly streamName: string,
     readonly expected: string,
@@ -12,10 +13,11 @@ export class ConcurrencyError extends Error {
 }
 
 /** The store could not be reached or failed; the operation may be retried. */
-export class EventStoreUnavailableError extends Error {
-  readonly code = 'ServiceUnavailable' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'EventStoreUnavailableError';
+export class EventStoreUnavailableError extends StoreUnavailableError {}
+
+/** The store is up but locked by another writer past its busy timeout (embedded SQLite). */
+export class EventStoreBusyError extends StoreBusyError {
+  constructor(options?: { cause?: unknown }) {
+    super('The event store is busy', 1, options);
   }
 }

@@ -12,10 +12,13 @@ export const PROBLEM_CODES = {
   ApiKeyLimitReached: { status: 409, title: 'API key limit reached' },
   ApiKeyExpired: { status: 409, title: 'API key expired' },
   ConcurrencyConflict: { status: 409, title: 'Concurrent modification' },
+  RequestTimeout: { status: 408, title: 'The request took too long to arrive' },
   PreconditionFailed: { status: 412, title: 'The resource changed since it was read' },
   PayloadTooLarge: { status: 413, title: 'Request body too large' },
+  UriTooLong: { status: 414, title: 'A path segment is too long' },
   UnsupportedMediaType: { status: 415, title: 'Unsupported media type' },
   TooManyRequests: { status: 429, title: 'Too many requests' },
+  RequestHeaderFieldsTooLarge: { status: 431, title: 'Request headers too large' },
   InternalError: { status: 500, title: 'Internal error' },
   ServiceUnavailable: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
@@ -33,11 +36,14 @@ export const codeForStatus = (status: number): ProblemCode => {
     403: 'Forbidden',
     404: 'ResourceNotFound',
     405: 'MethodNotAllowed',
+    408: 'RequestTimeout',
     409: 'ConcurrencyConflict',
     412: 'PreconditionFailed',
     413: 'PayloadTooLarge',
+    414: 'UriTooLong',
     415: 'UnsupportedMediaType',
     429: 'TooManyRequests',
+    431: 'RequestHeaderFieldsTooLarge',
     503: 'ServiceUnavailable',
   };
   return exact[status] ?? (status >= 500 ? 'InternalError' : 'InvalidRequest');

@@ -27,7 +27,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    sendProblem(http.getResponse<FastifyReply>(), exception, request.url.split('?')[0], this.logger);
+    // A path that matched no route is the client's text, not a resource: it is not echoed back.
+    const instance = request.is404 ? undefined : request.url.split('?')[0];
+    sendProblem(http.getResponse<FastifyReply>(), exception, instance, this.logger);
   }
 }
 

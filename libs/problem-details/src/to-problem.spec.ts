@@ -1,8 +1,9 @@
 import { NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
-import { toProblem } from './to-problem.js';
+import { StoreBusyError, StoreUnavailableError } from '@keystream/store-errors';
+import { type ExpectedProblem, toProblem } from './to-problem.js';
 
-class KeyGone extends Error {
+class KeyGone extends Error implements ExpectedProblem {
   readonly code = 'ResourceNotFound';
 }
 
@@ -26,27 +27,37 @@ describe('toProblem', () => {
     expect(toProblem(new NotFoundException('Cannot GET /x?apiKey=ks_abc')).body.detail).not.toContain('ks_abc');
   });
 
-  it('answers 503 for a store that is not there, and 500 without internals for anything unknown', () => {
-    for (const code of ['ECONNREFUSED', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', '57P01', '08006', '55P03', '57014']) {
-      const problem = toProblem(Object.assign(new Error(`connect ${code} 10.0.0.5:5432`), { code }));
-      expect(problem.body).toMatchObject({ status: 503, code: 'ServiceUnavailable', detail: 'A backing store is unavailable; retry later' });
-      expect(problem.retryAfterSeconds).toBeGreaterThan(0);
-    }
-    for (const message of ['timeout exceeded when trying to connect', 'Query read timeout']) {
-      expect(toProblem(new Error(message)).body).toMatchObject({ status: 503, code: 'ServiceUnavailable' });
-    }
+  it('answers 503 for a store that is down or busy, by class, never with the driver’s text', () => {
+    class DatabaseDown extends StoreUnavailableError {}
+    class DatabaseFull extends StoreBusyError {}
+    const cause = Object.assign(new Error('connect ECONNREFUSED db.internal:5432'), { code: 'ECONNREFUSED' });
+    const down = toProblem(new DatabaseDown(`select * from key_listing failed: ${cause.message}`, { cause }));
+    expect(down).toMatchObject({ status: 503, unexpected: true, body: { code: 'ServiceUnavailable', detail: 'A backing store is unavailable; retry later' } });
+    expect(down.retryAfterSeconds).toBeGreaterThan(0);
+    const busy = toProblem(new DatabaseFull('every lock connection is taken', 3, { cause }));
+    expect(busy).toMatchObject({ status: 503, unexpected: false, retryAfterSeconds: 3, body: { code: 'ServiceUnavailable', detail: 'The service is busy; retry later' } });
+    for (const problem of [down, busy]) expect(JSON.stringify(problem.body)).not.toMatch(/db\.internal|select|lock connection/);
+  });
+
+  it('answers 500 without internals for anything unknown, raw driver errors included (adapters translate those)', () => {
     const unknown = toProblem(new TypeError("Cannot read properties of undefined (reading 'secretHash')"));
     expect(unknown).toMatchObject({ status: 500, unexpected: true });
     expect(unknown.body.detail).toBe('An unexpected error occurred');
     expect(unknown.retryAfterSeconds).toBeUndefined();
+    const untranslated = toProblem(Object.assign(new Error('duplicate key value violates unique constraint on db.internal'), { code: '23505' }));
+    expect(untranslated).toMatchObject({ status: 500, body: { detail: 'An unexpected error occurred' } });
+  });
+
+  it('shows an error’s message only for a registered code', () => {
+    expect(toProblem(Object.assign(new Error('at db.internal'), { code: 'NotACode' })).body).toMatchObject({ status: 500, detail: 'An unexpected error occurred' });
   });
 
   it('passes on an error’s own retry hint', () => {
-    class Busy extends Error {
+    class Busy extends Error implements ExpectedProblem {
       readonly code = 'ServiceUnavailable';
       readonly retryAfterSeconds = 1;
     }
-    class Throttled extends Error {
+    class Throttled extends Error implements ExpectedProblem {
       readonly code = 'TooManyRequests';
       readonly retryAfterSeconds = 7;
     }

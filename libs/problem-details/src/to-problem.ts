@@ -1,10 +1,41 @@
 import { HttpException } from '@nestjs/common';
+import { StoreBusyError, StoreUnavailableError } from '@keystream/store-errors';
 import { PROBLEM_CODES, type ProblemCode, codeForStatus, isProblemCode, problemType } from './problem-codes.js';
 
 export interface FieldError {
   field: string;
   message: string;
 }
+
+/**
+ * What an error class declares (`implements ExpectedProblem`) to be answered with its own code and
+ * message: a refusal we wrote for clients. The code is typed against the registry, so a class
+ * with an unregistered code does not compile.
+ */
+export interface ExpectedProblem {
+  readonly code: ProblemCode;
+  readonly message: string;
+  readonly errors?: readonly FieldError[];
+  readonly retryAfterSeconds?: number;
+}
+
+interface Classified {
+  code: ProblemCode;
+  detail: string;
+  errors?: FieldError[];
+  unexpected: boolean;
+}
+
+/**
+ * Failures answered by their class alone, never by their message (a driver's text can name a host
+ * or carry SQL). Every port's outage and busy errors extend one of these; the first match wins.
+ */
+const BY_CLASS: readonly { type: abstract new (...args: never[]) => Error; problem: Classified }[] = [
+  // An expected refusal, logged at warn: the store is up but full.
+  { type: StoreBusyError, problem: { code: 'ServiceUnavailable', detail: 'The service is busy; retry later', unexpected: false } },
+  // An outage, logged with its stack and cause.
+  { type: StoreUnavailableError, problem: { code: 'ServiceUnavailable', detail: 'A backing store is unavailable; retry later', unexpected: true } },
+];
 
 /** RFC 9457 members plus Palette's `code` and `message`, so both kinds of client can read it. */
 export interface ProblemDocument {
@@ -51,15 +82,13 @@ export const toProblem = (error: unknown, instance?: string): Problem => {
   return { status, body, unexpected, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
 };
 
-const classify = (error: unknown): { code: ProblemCode; detail: string; errors?: FieldError[]; unexpected: boolean } => {
-  const candidate = error as { code?: unknown; message?: unknown; errors?: unknown; statusCode?: unknown };
-  if (error instanceof Error && isProblemCode(candidate.code)) {
-    const errors = Array.isArray(candidate.errors) ? (candidate.errors as FieldError[]) : undefined;
-    return { code: candidate.code, detail: error.message, errors, unexpected: false };
+const classify = (error: unknown): Classified => {
+  const byClass = BY_CLASS.find(({ type }) => error instanceof type);
+  if (byClass) return byClass.problem;
+  if (isExpectedProblem(error)) {
+    return { code: error.code, detail: error.message, errors: error.errors ? [...error.errors] : undefined, unexpected: false };
   }
-  if (isInfrastructureOutage(error)) {
-    return { code: 'ServiceUnavailable', detail: 'A backing store is unavailable; retry later', unexpected: true };
-  }
+  const candidate = error as { statusCode?: unknown };
   const status = error instanceof HttpException ? error.getStatus() : typeof candidate.statusCode === 'number' ? candidate.statusCode : 500;
   const code = codeForStatus(status);
   if (code === 'InternalError') return { code, detail: 'An unexpected error occurred', unexpected: true };
@@ -69,28 +98,13 @@ const classify = (error: unknown): { code: ProblemCode; detail: string; errors?:
   return { code, detail: SAFE_FRAMEWORK_DETAILS[code] ?? PROBLEM_CODES[code].title, unexpected: false };
 };
 
+/** Our own refusals: an Error whose `code` is registered (the classes say so with `implements ExpectedProblem`). */
+const isExpectedProblem = (error: unknown): error is Error & ExpectedProblem =>
+  error instanceof Error && isProblemCode((error as { code?: unknown }).code);
+
 /** Fastify's body-parser errors, as thrown or as the `cause` Nest wraps them in. */
 const isJsonSyntaxError = (error: unknown): boolean => {
   const { code, cause } = error as { code?: unknown; cause?: unknown };
   if (error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return true;
   return cause !== undefined && cause !== error && isJsonSyntaxError(cause);
 };
-
-/**
- * Driver errors that mean "the store cannot serve this right now", not "this request is wrong":
- * network failures, a busy SQLite file, PostgreSQL's connection (08), insufficient-resources (53),
- * shutdown (57P0x), lock-timeout (55P03) and statement-timeout (57014) errors, and the `pg`
- * client's own timeouts, which carry no code. They answer 503 so clients retry.
- */
-const isInfrastructureOutage = (error: unknown): boolean => {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof code === 'string') {
-    return (
-      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '55P03', '57014'].includes(code) ||
-      /^(08|53|57P0|SQLITE_BUSY|SQLITE_LOCKED)/.test(code)
-    );
-  }
-  return error instanceof Error && PG_CLIENT_TIMEOUTS.has(String(message));
-};
-
-const PG_CLIENT_TIMEOUTS = new Set(['timeout exceeded when trying to connect', 'Query read timeout', 'Connection terminated due to connection timeout']);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type GlobalPosition, comparePositions, hasReached, parsePosition } from '@keystream/event-store';
-import type { ReadModel } from '@keystream/read-model';
+import type { CheckpointReader } from '@keystream/read-model';
 
 const POLL_INTERVAL_MS = 10;
 /** A checkpoint read that takes longer than this is abandoned, so a hung connection cannot stall every wait. */
@@ -40,7 +40,7 @@ export class CaughtUpWaiter {
   private readsStarted = 0;
 
   constructor(
-    private readonly readModel: ReadModel,
+    private readonly readModel: CheckpointReader,
     private readonly projectionNames: readonly string[],
     private readonly readTimeoutMs = READ_TIMEOUT_MS,
   ) {}

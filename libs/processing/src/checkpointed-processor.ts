@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { ExponentialBackoff, type IBackoff } from 'cockatiel';
 import { setTimeout as sleepTimer } from 'node:timers/promises';
 import { type AllFilter, type EventStore, type GlobalPosition, type RecordedEvent, formatPosition, parsePosition } from '@keystream/event-store';
-import type { ReadModel } from '@keystream/read-model';
+import type { CheckpointReader, Transactions } from '@keystream/read-model';
 import { batchMessages } from './batch-messages.js';
 import type { Projection } from './projection.js';
 
@@ -44,7 +44,7 @@ export interface BatchConsumer {
 }
 
 /** A projection as a consumer: its writes and its checkpoint commit in one read-model transaction. */
-export const projectionConsumer = (readModel: ReadModel, projection: Projection): BatchConsumer => ({
+export const projectionConsumer = (readModel: CheckpointReader & Transactions, projection: Projection): BatchConsumer => ({
   name: projection.name,
   filter: projection.filter,
   loadCheckpoint: () => readModel.getCheckpoint(projection.name),
@@ -52,7 +52,7 @@ export const projectionConsumer = (readModel: ReadModel, projection: Projection)
     readModel.transaction(async (tx) => {
       // Checkpoint first: the write lock is taken before any read, and a lost race costs nothing.
       if (!(await tx.compareAndSetCheckpoint(projection.name, expected, next))) throw new CheckpointMovedError();
-      for (const event of events) await projection.apply(tx, event);
+      await projection.applyBatch(tx, events);
     }),
 });
 

@@ -1,9 +1,12 @@
+import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventStore } from '@keystream/event-store';
 import type { ReadModel } from '@keystream/read-model';
 import { CaughtUpWaiter } from './caught-up-waiter.js';
 import { type BatchConsumer, CheckpointedProcessor, type ProcessorLogger, type ProcessorStatus, projectionConsumer } from './checkpointed-processor.js';
 import type { Projection } from './projection.js';
+import { type RebuildOptions, type RebuildProgress, rebuildProjections } from './rebuild-projections.js';
+import { outdatedProjections } from './versioned-rebuild.js';
 
 const LEASE_NAME = 'processors';
 
@@ -12,13 +15,21 @@ export interface RuntimeOptions {
   enabled: boolean;
   /** How often a standby instance tries to take the lease. */
   leaseRetryMs?: number;
+  /** Told how a start-up rebuild of outdated views is getting on. */
+  onRebuildProgress?: (progress: RebuildProgress) => void;
 }
+
+const MAX_REBUILD_RETRY_MS = 60_000;
 
 /**
  * The processors one instance runs: the projections and any side-effecting consumer such as the
  * audit relay, each from its own checkpoint. Only the instance holding the processing lease runs
  * them; the others stand by and take over when the holder dies. Commands wait on `waiter`, which
  * reads the checkpoints from the read model, so they work on every instance.
+ *
+ * The lease holder also rebuilds, at start-up, every view whose recorded version differs from its
+ * projection's: from the first event into a shadow, swapped in once caught up, while the live view
+ * keeps serving (and its live processor keeps applying new events, so revocations show at once).
  */
 export class ProcessingRuntime {
   readonly waiter: CaughtUpWaiter;
@@ -26,6 +37,8 @@ export class ProcessingRuntime {
   private controller?: AbortController;
   private running?: Promise<void>;
   private role: 'disabled' | 'standby' | 'leader' = 'disabled';
+  private rebuilds: Promise<unknown> = Promise.resolve();
+  private readonly rebuilt = new EventEmitter();
 
   constructor(
     private readonly eventStore: EventStore,
@@ -48,6 +61,22 @@ export class ProcessingRuntime {
 
   status(): { role: string; processors: ProcessorStatus[] } {
     return { role: this.role, processors: this.processors.map((processor) => processor.status()) };
+  }
+
+  /**
+   * Rebuilds projections (all by default) beside the live views and swaps them in. One rebuild at a
+   * time in this process: a rebuild asked for while the start-up one runs waits for it.
+   */
+  rebuild(projections: readonly Projection[] = this.projections, options: RebuildOptions = {}): Promise<{ events: number }> {
+    const run = this.rebuilds.then(() => rebuildProjections(this.eventStore, this.readModel, projections, options));
+    this.rebuilds = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Called with the names of the views a start-up rebuild swapped in. */
+  onViewsRebuilt(listener: (views: readonly string[]) => void): () => void {
+    this.rebuilt.on('rebuilt', listener);
+    return () => this.rebuilt.off('rebuilt', listener);
   }
 
   start(): void {
@@ -83,13 +112,35 @@ export class ProcessingRuntime {
       this.logger.info({ processors: this.processors.map((p) => p.consumer.name) }, 'processing lease taken; running processors');
       for (const processor of this.processors) processor.start();
       const stopped = new AbortController();
+      const rebuilding = this.rebuildOutdated(stopped.signal);
       await Promise.race([lease.lost, aborted(signal, stopped.signal)]);
       stopped.abort();
+      await rebuilding;
       await Promise.all(this.processors.map((processor) => processor.stop()));
       await lease.release();
       if (!signal.aborted) this.logger.warn({}, 'processing lease lost; standing by');
     }
     this.role = 'disabled';
+  }
+
+  /** Retries with back-off until the outdated views are rebuilt, or this instance stops leading. */
+  private async rebuildOutdated(signal: AbortSignal): Promise<void> {
+    for (let delay = 1_000; !signal.aborted; delay = Math.min(delay * 2, MAX_REBUILD_RETRY_MS)) {
+      try {
+        const outdated = await outdatedProjections(this.readModel, this.projections);
+        if (outdated.length === 0) return;
+        const views = outdated.map((projection) => projection.name);
+        this.logger.info({ views }, 'view versions changed; rebuilding them beside the live ones');
+        const { events } = await this.rebuild(outdated, { signal, onProgress: this.options.onRebuildProgress });
+        this.logger.info({ views, events }, 'rebuilt views swapped in');
+        this.rebuilt.emit('rebuilt', views);
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        this.logger.warn({ err: error, retryInMs: delay }, 'rebuilding the outdated views failed; retrying');
+        await sleep(delay, undefined, { signal }).catch(() => undefined);
+      }
+    }
   }
 
   /** Nest lifecycle: processors start once every module is ready (they are stopped by the owner of the stores). */

@@ -1,5 +1,5 @@
 import { type EventStore, type GlobalPosition, comparePositions, formatPosition, parsePosition } from '@keystream/event-store';
-import type { ReadModel } from '@keystream/read-model';
+import type { ShadowRebuilds, ShadowViews } from '@keystream/read-model';
 import type { Projection } from './projection.js';
 
 export interface RebuildProgress {
@@ -11,34 +11,42 @@ export interface RebuildProgress {
   head: bigint;
 }
 
+export interface RebuildOptions {
+  onProgress?: (progress: RebuildProgress) => void;
+  batchSize?: number;
+  /** Abandons the rebuild between batches (the shadow is left, and dropped by the next rebuild). */
+  signal?: AbortSignal;
+}
+
 const MAX_SWAP_ATTEMPTS = 20;
 
 /**
  * Rebuilds projections from the first event into shadow tables beside the live ones, then swaps
- * them in with one transaction, so the listing keeps answering throughout. The swap only happens
- * when the shadow has caught up with the live checkpoints: a live processor may have applied newer
- * events meanwhile (a revocation, say), and swapping in an older view would undo them. So the
- * rebuild catches up and offers the swap again until it is taken. Side-effecting processors (the
- * audit relay) are never touched.
+ * them in with one transaction, so the views keep answering throughout. The swap also records the
+ * version each view was rebuilt by. It only happens when the shadow has caught up with the live
+ * checkpoints: a live processor may have applied newer events meanwhile (a revocation, say), and
+ * swapping in an older view would undo them. So the rebuild catches up and offers the swap again
+ * until it is taken. Side-effecting processors (the audit relay) are never touched.
  */
 export async function rebuildProjections(
   eventStore: EventStore,
-  readModel: ReadModel,
+  readModel: ShadowRebuilds,
   projections: readonly Projection[],
-  onProgress: (progress: RebuildProgress) => void = () => undefined,
-  batchSize = 1000,
+  options: RebuildOptions = {},
 ): Promise<{ events: number }> {
-  const shadow = await readModel.openShadow();
+  const { onProgress = () => undefined, batchSize = 1000, signal } = options;
+  const shadow = await readModel.openShadow(projections.map((projection) => projection.name));
   const head = (await eventStore.headPosition())?.commit ?? 0n;
   let events = 0;
   for (let attempt = 1; attempt <= MAX_SWAP_ATTEMPTS; attempt++) {
     for (const projection of projections) {
-      events += await catchUp(eventStore, shadow, projection, batchSize, (processed, position) =>
+      events += await catchUp(eventStore, shadow, projection, batchSize, signal, (processed, position) =>
         onProgress({ projection: projection.name, processed, position: position > head ? head : position, head }),
       );
     }
-    const names = projections.map((projection) => projection.name);
-    if (await readModel.swapInShadow(names, isAhead)) return { events };
+    signal?.throwIfAborted();
+    const views = projections.map(({ name, version }) => ({ name, version }));
+    if (await readModel.swapInShadow(views, isAhead)) return { events };
   }
   throw new Error(`The live projections kept moving ahead of the rebuild ${MAX_SWAP_ATTEMPTS} times; try again`);
 }
@@ -46,18 +54,20 @@ export async function rebuildProjections(
 const isAhead = (live: string, shadow: string | undefined): boolean =>
   shadow === undefined || comparePositions(parsePosition(live), parsePosition(shadow)) > 0;
 
-/** Applies the events after the shadow's checkpoint to it; returns how many it applied. */
+/** Applies the events after the shadow's checkpoint to it, a page per transaction; returns how many it applied. */
 async function catchUp(
   eventStore: EventStore,
-  shadow: ReadModel,
+  shadow: ShadowViews,
   projection: Projection,
   batchSize: number,
+  signal: AbortSignal | undefined,
   onProgress: (processed: number, position: bigint) => void,
 ): Promise<number> {
   let checkpoint = await shadow.getCheckpoint(projection.name);
   let after: GlobalPosition | undefined = checkpoint === undefined ? undefined : parsePosition(checkpoint);
   let processed = 0;
   for (;;) {
+    signal?.throwIfAborted();
     const page = await eventStore.readAll({ after, maxCount: batchSize, filter: projection.filter });
     const next = page.scannedTo ?? page.events.at(-1)?.position;
     if (next && formatPosition(next) !== checkpoint) {
@@ -66,7 +76,7 @@ async function catchUp(
         if (!(await tx.compareAndSetCheckpoint(projection.name, expected, formatPosition(next)))) {
           throw new Error(`Another rebuild of ${projection.name} is running`);
         }
-        for (const event of page.events) await projection.apply(tx, event);
+        await projection.applyBatch(tx, page.events);
       });
       checkpoint = formatPosition(next);
     }

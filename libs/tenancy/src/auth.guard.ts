@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import type { UserCaller } from '@keystream/api-keys';
+import type { AuthenticatedCaller } from './authenticated-caller.js';
 import { API_KEY_AUTHENTICATOR, type ApiKeyAuthenticator } from './api-key-authenticator.port.js';
 import { JwtVerifier } from './jwt-verifier.js';
 import { UnauthorizedError } from './tenancy.errors.js';
@@ -10,7 +10,7 @@ const IS_PUBLIC = 'keystream:public';
 /** Marks a route that needs no credentials (health, readiness, docs). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
-export type AuthenticatedRequest = FastifyRequest & { caller?: UserCaller };
+export type AuthenticatedRequest = FastifyRequest & { caller?: AuthenticatedCaller };
 
 /**
  * Resolves every request's caller from `apiKey` (a Keystream key) or `Authorization` (a JWT, raw as
@@ -34,7 +34,7 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async resolve(request: FastifyRequest): Promise<UserCaller | undefined> {
+  private async resolve(request: FastifyRequest): Promise<AuthenticatedCaller | undefined> {
     const apiKey = single(request.headers['apikey']);
     if (apiKey !== undefined) return this.apiKeys.authenticate(apiKey.trim());
     const authorization = single(request.headers.authorization);

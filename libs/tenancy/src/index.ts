@@ -1,3 +1,4 @@
+export * from './authenticated-caller.js';
 export * from './tenancy.errors.js';
 export * from './api-key-authenticator.port.js';
 export * from './jwt-verifier.js';

@@ -1,5 +1,5 @@
 import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, jwtVerify } from 'jose';
-import type { UserCaller } from '@keystream/api-keys';
+import type { AuthenticatedCaller } from './authenticated-caller.js';
 
 export const TENANT_ADMIN_ROLE = 'tenant-admin';
 
@@ -35,7 +35,7 @@ export class JwtVerifier {
   }
 
   /** The caller a valid token stands for; undefined for anything invalid. */
-  async verify(token: string): Promise<UserCaller | undefined> {
+  async verify(token: string): Promise<AuthenticatedCaller | undefined> {
     if (!this.key) return undefined;
     try {
       // A token without `exp` would be valid forever: refuse it.
@@ -54,7 +54,7 @@ export class JwtVerifier {
   }
 }
 
-const toCaller = (payload: JWTPayload): UserCaller | undefined => {
+const toCaller = (payload: JWTPayload): AuthenticatedCaller | undefined => {
   const { sub, tenant, roles, given_name: firstName, family_name: lastName } = payload as JWTPayload & Record<string, unknown>;
   if (typeof sub !== 'string' || sub.length === 0 || typeof tenant !== 'string' || tenant.length === 0) return undefined;
   if (roles !== undefined && !(Array.isArray(roles) && roles.every((role) => typeof role === 'string'))) return undefined;

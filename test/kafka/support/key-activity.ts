@@ -5,6 +5,7 @@ import {
   type Caller,
   apiKeyStreamName,
   decide,
+  decodeApiKeyEvent,
   evolve,
   initialState,
   toEventToAppend,
@@ -75,14 +76,14 @@ export class KeyActivity {
 
   /** Flips the key between revoked and active: one event per call, for long streams. */
   async toggle(keyId: string, caller: Caller): Promise<ApiKeyEvent[]> {
-    const state = (await this.store.readStream(apiKeyStreamName(keyId))).map((e) => e as unknown as ApiKeyEvent).reduce(evolve, initialState());
+    const state = (await this.store.readStream(apiKeyStreamName(keyId))).flatMap((e) => decodeApiKeyEvent(e) ?? []).reduce(evolve, initialState());
     return state.status === 'revoked' ? this.reactivate(keyId, caller) : this.revoke(keyId, caller);
   }
 
   private async run(keyId: string, caller: Caller, command: (now: Date) => ApiKeyCommand): Promise<ApiKeyEvent[]> {
     const stream = apiKeyStreamName(keyId);
     const history = await this.store.readStream(stream);
-    const state = history.map((event) => event as unknown as ApiKeyEvent).reduce(evolve, initialState());
+    const state = history.flatMap((event) => decodeApiKeyEvent(event) ?? []).reduce(evolve, initialState());
     const now = new Date((this.clock += 1000));
     const events = decide(command(now), state);
     if (events.length === 0) return events;

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { API_KEY_PROJECTIONS } from '@keystream/api-keys';
+import { API_KEY_VIEWS } from '@keystream/api-keys';
 import { EVENT_STORE, type EventStore, formatPosition } from '@keystream/event-store';
-import { rebuildProjections } from '@keystream/processing';
+import { ProcessingRuntime, outdatedProjections } from '@keystream/processing';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { withCliContext } from '../cli-context.js';
 
@@ -10,20 +10,24 @@ export const projectionsCommand = () => {
   const projections = new Command('projections').description('Inspect and rebuild the read-model projections');
   projections
     .command('rebuild')
-    .description('Rebuild every projection from the first event beside the live views, then swap them in')
-    .action(async () => {
+    .description('Rebuild the projections from the first event beside the live views, then swap them in')
+    .option('--outdated', 'only the views whose recorded version differs from their projection’s (what start-up does)')
+    .action(async (options: { outdated?: boolean }) => {
       await withCliContext(async (context) => {
+        const selected = options.outdated ? await outdatedProjections(context.get<ReadModel>(READ_MODEL), API_KEY_VIEWS) : API_KEY_VIEWS;
+        if (selected.length === 0) {
+          process.stdout.write('Every view is at its projection’s version; nothing to rebuild\n');
+          return;
+        }
         const bar = new SingleBar(
           { format: '{projection} [{bar}] {percentage}% | {events} events | {rate} events/s | ETA {eta_formatted}', hideCursor: true },
           Presets.shades_classic,
         );
         const started = Date.now();
         let current = '';
-        const result = await rebuildProjections(
-          context.get<EventStore>(EVENT_STORE),
-          context.get<ReadModel>(READ_MODEL),
-          API_KEY_PROJECTIONS,
-          ({ projection, processed, position, head }) => {
+        // Through the runtime, so this waits for a start-up rebuild rather than racing it on the shadow.
+        const result = await context.get(ProcessingRuntime).rebuild(selected, {
+          onProgress: ({ projection, processed, position, head }) => {
             const payload = { projection, events: processed, rate: Math.round(processed / Math.max(0.001, (Date.now() - started) / 1000)) };
             if (projection !== current) {
               if (current) bar.stop();
@@ -32,21 +36,24 @@ export const projectionsCommand = () => {
             }
             bar.update(Number(position), payload);
           },
-        );
+        });
         bar.stop();
-        process.stdout.write(`Rebuilt ${API_KEY_PROJECTIONS.map((p) => p.name).join(', ')} from ${result.events} events in ${Date.now() - started} ms\n`);
+        process.stdout.write(`Rebuilt ${selected.map((p) => `${p.name} v${p.version}`).join(', ')} from ${result.events} events in ${Date.now() - started} ms\n`);
       });
     });
   projections
     .command('status')
-    .description('Show each projection’s checkpoint against the head of the log')
+    .description('Show each projection’s checkpoint against the head of the log, and the version its rows were built by')
     .action(async () => {
       await withCliContext(async (context) => {
         const head = await context.get<EventStore>(EVENT_STORE).headPosition();
         const readModel = context.get<ReadModel>(READ_MODEL);
+        const applied = await readModel.appliedVersions();
         process.stdout.write(`head: ${head ? formatPosition(head) : '(empty log)'}\n`);
-        for (const projection of API_KEY_PROJECTIONS) {
-          process.stdout.write(`${projection.name}: ${(await readModel.getCheckpoint(projection.name)) ?? '(not started)'}\n`);
+        for (const view of API_KEY_VIEWS) {
+          const built = applied.get(view.name);
+          const version = built === undefined || built === view.version ? `v${view.version}` : `built by v${built}, code is v${view.version}: rebuild pending`;
+          process.stdout.write(`${view.name} (${version}): ${(await readModel.getCheckpoint(view.name)) ?? '(not started)'}\n`);
         }
       });
     });

@@ -33,8 +33,8 @@ describe('ApiKeyCommandRunner.requireCurrentViews', () => {
     dir = mkdtempSync(join(tmpdir(), 'keystream-runner-'));
     readModel = await openSqliteReadModel(join(dir, 'read-model.db'));
     eventStore = new InMemoryEventStore();
-    const config = loadConfig({ CONSISTENCY_TIMEOUT_MS: '100' });
-    runner = new ApiKeyCommandRunner(eventStore, new SystemClock(), new RandomIdGenerator(), config, new CaughtUpWaiter(readModel, PROJECTIONS));
+    const { CONSISTENCY_TIMEOUT_MS } = loadConfig({ CONSISTENCY_TIMEOUT_MS: '100' });
+    runner = new ApiKeyCommandRunner(eventStore, new SystemClock(), new RandomIdGenerator(), CONSISTENCY_TIMEOUT_MS, new CaughtUpWaiter(readModel, PROJECTIONS));
   });
   afterEach(async () => {
     await readModel.close();

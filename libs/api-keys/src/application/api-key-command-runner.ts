@@ -1,32 +1,25 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock } from '@keystream/clock';
-import { APP_CONFIG, type AppConfig } from '@keystream/config';
-import {
-  type AppendResult,
-  ConcurrencyError,
-  EVENT_STORE,
-  type EventStore,
-  EventStoreUnavailableError,
-} from '@keystream/event-store';
+import { CONSISTENCY_TIMEOUT_MS } from '@keystream/config';
+import { type AppendResult, ConcurrencyError, EVENT_STORE, type EventStore } from '@keystream/event-store';
 import { CaughtUpWaiter } from '@keystream/processing';
+import { describeError } from '@keystream/store-errors';
 import { ID_GENERATOR, type IdGenerator } from '@keystream/secrets';
 import {
   API_KEY_STREAM_PREFIX,
   type ApiKeyCommand,
-  type ApiKeyEvent,
   apiKeyStreamName,
   decide,
   evolve,
   initialState,
 } from '../domain/index.js';
-import { ConcurrencyConflictError, PreconditionFailedError, StoreUnavailableError, ViewsBehindError } from './application.errors.js';
+import { ConcurrencyConflictError, PreconditionFailedError, ViewsBehindError } from './application.errors.js';
+import { decodeApiKeyEvent } from './api-key-event.codec.js';
 import { toEventToAppend } from './event-envelope.js';
 
 const MAX_ATTEMPTS = 5;
 /** Views further behind than this are not waited for: a create is refused at once. */
 const MAX_PENDING_KEY_EVENTS = 100;
-
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export interface RunOptions {
   /** From If-Match: a conflict with it is a 412, never retried. */
@@ -53,29 +46,27 @@ export class ApiKeyCommandRunner {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONSISTENCY_TIMEOUT_MS) private readonly timeoutMs: number,
     private readonly waiter: CaughtUpWaiter,
   ) {}
 
   async run(keyId: string, makeCommand: (now: Date) => ApiKeyCommand, options: RunOptions): Promise<RunResult> {
     const streamName = apiKeyStreamName(keyId);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const history = await this.guard(() => this.eventStore.readStream(streamName));
+      const history = await this.eventStore.readStream(streamName);
       const current = BigInt(history.length - 1);
-      const state = history.map((event) => event as unknown as ApiKeyEvent).reduce(evolve, initialState());
+      const state = history.flatMap((event) => decodeApiKeyEvent(event) ?? []).reduce(evolve, initialState());
       const command = makeCommand(this.clock.now());
       const events = decide(command, state);
       if (options.expectedRevision !== undefined && options.expectedRevision !== current) throw new PreconditionFailedError();
       if (events.length === 0) return { revision: current, changed: false };
       try {
-        const appended = await this.guard(() =>
-          this.eventStore.appendToStream(
-            streamName,
-            events.map((event) =>
-              toEventToAppend(event, { eventId: this.ids.newEventId(), caller: command.caller, now: command.now, correlationId: options.correlationId }),
-            ),
-            current < 0n ? 'no_stream' : current,
+        const appended = await this.eventStore.appendToStream(
+          streamName,
+          events.map((event) =>
+            toEventToAppend(event, { eventId: this.ids.newEventId(), caller: command.caller, now: command.now, correlationId: options.correlationId }),
           ),
+          current < 0n ? 'no_stream' : current,
         );
         await this.waitForViews(keyId, appended.position);
         return { revision: appended.nextExpectedRevision, changed: true };
@@ -95,19 +86,17 @@ export class ApiKeyCommandRunner {
    * streams in a shared log never count, and views that are current cost one short read.
    */
   async requireCurrentViews(): Promise<void> {
-    const timeoutMs = this.config.CONSISTENCY_TIMEOUT_MS;
+    const timeoutMs = this.timeoutMs;
     const refuse = (reason: string): never => {
       this.logger.warn(`Refusing a create: the views ${reason}`);
       throw new ViewsBehindError();
     };
-    const shown = await this.waiter.lowestCheckpoint().catch((error: unknown) => refuse(`could not be read (${describe(error)})`));
-    const pending = await this.guard(() =>
-      this.eventStore.readAll({ after: shown, maxCount: MAX_PENDING_KEY_EVENTS, filter: { streamNamePrefixes: [API_KEY_STREAM_PREFIX] } }),
-    );
+    const shown = await this.waiter.lowestCheckpoint().catch((error: unknown) => refuse(`could not be read (${describeError(error)})`));
+    const pending = await this.eventStore.readAll({ after: shown, maxCount: MAX_PENDING_KEY_EVENTS, filter: { streamNamePrefixes: [API_KEY_STREAM_PREFIX] } });
     const newest = pending.events.at(-1);
     if (!newest) return;
     if (!pending.isEnd) refuse(`are more than ${MAX_PENDING_KEY_EVENTS} key events behind`);
-    const caughtUp = await this.waiter.waitFor(newest.position, timeoutMs).catch((error: unknown) => refuse(`could not be read (${describe(error)})`));
+    const caughtUp = await this.waiter.waitFor(newest.position, timeoutMs).catch((error: unknown) => refuse(`could not be read (${describeError(error)})`));
     if (!caughtUp) refuse(`did not show every key event within ${timeoutMs} ms`);
   }
 
@@ -116,20 +105,11 @@ export class ApiKeyCommandRunner {
    * timeout, the read model down) the command has succeeded and must say so.
    */
   private async waitForViews(keyId: string, position: AppendResult['position']): Promise<void> {
-    const timeoutMs = this.config.CONSISTENCY_TIMEOUT_MS;
+    const timeoutMs = this.timeoutMs;
     const shown = await this.waiter.waitFor(position, timeoutMs).catch((error: unknown) => {
-      this.logger.warn(`Could not check the views for key ${keyId}: ${describe(error)}`);
+      this.logger.warn(`Could not check the views for key ${keyId}: ${describeError(error)}`);
       return false;
     });
     if (!shown) this.logger.warn(`Views did not reflect key ${keyId} within ${timeoutMs} ms; answering anyway`);
-  }
-
-  private async guard<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      if (error instanceof EventStoreUnavailableError) throw new StoreUnavailableError();
-      throw error;
-    }
   }
 }

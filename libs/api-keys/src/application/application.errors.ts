@@ -1,5 +1,7 @@
+import type { ExpectedProblem } from '@keystream/problem-details';
+
 /** The key kept changing under us beyond the bounded retries. */
-export class ConcurrencyConflictError extends Error {
+export class ConcurrencyConflictError extends Error implements ExpectedProblem {
   readonly code = 'ConcurrencyConflict';
   constructor() {
     super('The API key was changed concurrently; retry the request');
@@ -8,7 +10,7 @@ export class ConcurrencyConflictError extends Error {
 }
 
 /** The client's If-Match names a version the key has moved past. */
-export class PreconditionFailedError extends Error {
+export class PreconditionFailedError extends Error implements ExpectedProblem {
   readonly code = 'PreconditionFailed';
   constructor() {
     super('The API key changed since the version named in If-Match');
@@ -16,16 +18,8 @@ export class PreconditionFailedError extends Error {
   }
 }
 
-export class StoreUnavailableError extends Error {
-  readonly code = 'ServiceUnavailable';
-  constructor() {
-    super('The event store is unavailable; retry later');
-    this.name = 'StoreUnavailableError';
-  }
-}
-
 /** A decision needs the views current (the key limit counts there) and they did not catch up in time. */
-export class ViewsBehindError extends Error {
+export class ViewsBehindError extends Error implements ExpectedProblem {
   readonly code = 'ServiceUnavailable';
   readonly retryAfterSeconds = 2;
   constructor() {

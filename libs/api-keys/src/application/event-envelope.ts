@@ -16,7 +16,7 @@ export interface EnvelopeContext {
 export const toEventToAppend = (event: ApiKeyEvent, { eventId, caller, now, correlationId }: EnvelopeContext): EventToAppend => ({
   id: eventId,
   type: event.type,
-  data: event.data as unknown as EventToAppend['data'],
+  data: event.data,
   metadata: {
     schemaVersion: API_KEY_EVENT_SCHEMA_VERSION,
     tenantId: caller.tenantId,

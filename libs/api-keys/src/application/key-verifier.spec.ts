@@ -4,9 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '@keystream/clock';
 import { loadConfig } from '@keystream/config';
-import { type KeyVerificationRow, type ReadModel, openSqliteReadModel } from '@keystream/read-model';
+import { type ReadModel, openSqliteReadModel } from '@keystream/read-model';
 import { ScryptSecretHasher, type SecretHasher, newApiKeyValue, newKeyId } from '@keystream/secrets';
-import { GUESSING_BUDGET, KeyVerifier, TooManyFailedAttemptsError } from './key-verifier.js';
+import { MemoryRateBudget } from '@keystream/rate-limits';
+import { API_KEY_VIEWS } from '../views/index.js';
+import { keyVerificationLookup, keyVerificationRows } from '../views/key-verification/key-verification.queries.js';
+import type { KeyVerificationRow } from '../views/key-verification/key-verification.row.js';
+import { GUESSING_BUDGET, KeyVerifier, TooManyFailedAttemptsError, guessingBudgetOptions } from './key-verifier.js';
 
 /** Counts scrypt runs, so the tests can tell a cache hit or a refusal from a hash. */
 class CountingHasher implements SecretHasher {
@@ -38,14 +42,14 @@ describe('KeyVerifier', () => {
       keyId, tenantId: 't1', ownerId: 'alice', scope: 'user', secretHash: await hasher.hash(value),
       expiresAt: '2027-01-01T00:00:00.000Z', isActive: true, deleted: false, revision: 0, ...overrides,
     };
-    await readModel.transaction((tx) => tx.putVerificationRow(row));
+    await readModel.transaction((tx) => keyVerificationRows.save(tx.views, [row]));
     return { keyId, value, row };
   };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'keystream-verifier-'));
-    readModel = await openSqliteReadModel(join(dir, 'read-model.db'));
-    verifier = new KeyVerifier(readModel, hasher, clock, loadConfig({}));
+    readModel = await openSqliteReadModel(join(dir, 'read-model.db'), API_KEY_VIEWS);
+    verifier = new KeyVerifier(keyVerificationLookup(readModel.live), hasher, clock, loadConfig({}).KEY_CACHE_TTL_SECONDS, new MemoryRateBudget(guessingBudgetOptions));
   });
   afterAll(async () => {
     await readModel.close();
@@ -65,7 +69,7 @@ describe('KeyVerifier', () => {
     const { value, row } = await issue();
     await verifier.authenticate(value);
     const before = hasher.runs;
-    await readModel.transaction((tx) => tx.putVerificationRow({ ...row, revision: 1, expiresAt: '2027-02-01T00:00:00.000Z' }));
+    await readModel.transaction((tx) => keyVerificationRows.save(tx.views, [{ ...row, revision: 1, expiresAt: '2027-02-01T00:00:00.000Z' }]));
     expect(await verifier.authenticate(value)).toBeDefined();
     expect(hasher.runs - before).toBe(1);
   });
@@ -113,7 +117,7 @@ describe('KeyVerifier', () => {
   it('never refuses the real value for successes alone, however many cold verifications it needs', async () => {
     const { value, row } = await issue();
     for (let revision = 1; revision <= 3 * GUESSING_BUDGET.hashes; revision++) {
-      await readModel.transaction((tx) => tx.putVerificationRow({ ...row, revision })); // forget the cached success
+      await readModel.transaction((tx) => keyVerificationRows.save(tx.views, [{ ...row, revision }])); // forget the cached success
       expect(await verifier.authenticate(value)).toBeDefined();
     }
   });

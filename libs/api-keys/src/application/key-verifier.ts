@@ -1,21 +1,30 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { CLOCK, type Clock } from '@keystream/clock';
-import { APP_CONFIG, type AppConfig } from '@keystream/config';
-import { READ_MODEL, type ReadModel } from '@keystream/read-model';
+import { KEY_CACHE_TTL_SECONDS } from '@keystream/config';
+import type { ExpectedProblem } from '@keystream/problem-details';
+import { type RateBudget, retryAfterSeconds } from '@keystream/rate-limits';
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
 import { type UserCaller, hasExpired } from '../domain/index.js';
+import { KEY_VERIFICATION_LOOKUP, type KeyVerificationLookup } from '../views/key-verification/key-verification.queries.js';
 
 interface Verified {
   digest: Buffer;
   revision: number;
 }
 
-/** scrypt runs a guesser can force on one key id per window, per instance (successes are given back). */
+/** scrypt runs a guesser can force on one key id per window (successes are given back). */
 export const GUESSING_BUDGET = { hashes: 10, windowSeconds: 10 } as const;
+
+/**
+ * Where the guessing budget is counted: a RateBudget made with GUESSING_BUDGET's numbers. The
+ * composition root provides a PostgreSQL one when PostgreSQL is configured, so every instance
+ * spends from the same budget; without one, each instance counts in memory.
+ */
+export const GUESSING_RATE_BUDGET = Symbol('GUESSING_RATE_BUDGET');
+export const guessingBudgetOptions = { points: GUESSING_BUDGET.hashes, windowSeconds: GUESSING_BUDGET.windowSeconds, name: 'guessing' } as const;
 
 /**
  * A key id is not secret (it is in URLs and audit events) and the checksum only catches typos, so
@@ -24,7 +33,7 @@ export const GUESSING_BUDGET = { hashes: 10, windowSeconds: 10 } as const;
  * success gives its share back, so only failures use it up. An empty budget answers 429 without
  * hashing; a caller who holds the real value and has used it recently is still served from the cache.
  */
-export class TooManyFailedAttemptsError extends Error {
+export class TooManyFailedAttemptsError extends Error implements ExpectedProblem {
   readonly code = 'TooManyRequests';
   constructor(readonly retryAfterSeconds: number) {
     super('Too many failed attempts with this API key; retry later');
@@ -43,21 +52,21 @@ export class TooManyFailedAttemptsError extends Error {
 export class KeyVerifier implements ApiKeyAuthenticator {
   private readonly verified: LRUCache<string, Verified>;
   private readonly inFlight = new Map<string, Promise<boolean>>();
-  private readonly guessingBudget = new RateLimiterMemory({ points: GUESSING_BUDGET.hashes, duration: GUESSING_BUDGET.windowSeconds });
 
   constructor(
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(KEY_VERIFICATION_LOOKUP) private readonly verifications: KeyVerificationLookup,
     @Inject(SECRET_HASHER) private readonly hasher: SecretHasher,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(KEY_CACHE_TTL_SECONDS) cacheTtlSeconds: number,
+    @Inject(GUESSING_RATE_BUDGET) private readonly guessingBudget: RateBudget,
   ) {
-    this.verified = new LRUCache({ max: 100_000, ttl: Math.max(1, config.KEY_CACHE_TTL_SECONDS) * 1000 });
+    this.verified = new LRUCache({ max: 100_000, ttl: Math.max(1, cacheTtlSeconds) * 1000 });
   }
 
   async authenticate(value: string): Promise<UserCaller | undefined> {
     const parsed = parseApiKeyValue(value);
     if (!parsed) return undefined;
-    const row = await this.readModel.findVerification(parsed.keyId);
+    const row = await this.verifications.findVerification(parsed.keyId);
     if (!row || row.deleted || !row.isActive || hasExpired(row.expiresAt, this.clock.now())) {
       this.verified.delete(parsed.keyId);
       return undefined;
@@ -99,18 +108,13 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     return pending;
   }
 
-  /** Only into the window it was spent in: a new window starts full, and must not start fuller. */
-  private async giveBackGuessingBudget(keyId: string): Promise<void> {
-    const spent = await this.guessingBudget.get(keyId);
-    if (spent && spent.consumedPoints > 0) await this.guessingBudget.reward(keyId);
+  /** Only into the window it was spent in (the budget's rule): a new window starts full. */
+  private giveBackGuessingBudget(keyId: string): Promise<void> {
+    return this.guessingBudget.giveBack(keyId);
   }
 
   private async spendGuessingBudget(keyId: string): Promise<void> {
-    try {
-      await this.guessingBudget.consume(keyId);
-    } catch (refusal) {
-      if (!(refusal instanceof RateLimiterRes)) throw refusal;
-      throw new TooManyFailedAttemptsError(Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)));
-    }
+    const spent = await this.guessingBudget.spend(keyId);
+    if (!spent.allowed) throw new TooManyFailedAttemptsError(retryAfterSeconds(spent));
   }
 }

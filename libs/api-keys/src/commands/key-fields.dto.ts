@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { NAME_PATTERN, ValidateNestedAs, trim } from '../http/validation.js';
+import { IsCalendarDateTime, NAME_PATTERN, ValidateNestedAs, trim } from '../http/validation.js';
 
 /** `metadata.annotations`; the read-only ones a client may echo back from a GET are accepted and ignored. */
 export class KeyAnnotationsDto {
@@ -27,8 +27,8 @@ export class KeyMetadataDto {
   @IsOptional() @IsObject() @ValidateNestedAs(() => KeyAnnotationsDto)
   annotations?: KeyAnnotationsDto;
 
-  @ApiPropertyOptional({ readOnly: true }) @IsOptional() @IsString() creationTimestamp?: string;
-  @ApiPropertyOptional({ readOnly: true }) @IsOptional() @IsString() lastModifiedTimestamp?: string;
-  @ApiPropertyOptional({ readOnly: true }) @IsOptional() @IsString() deletionTimestamp?: string;
+  @ApiPropertyOptional({ readOnly: true, format: 'date-time' }) @IsOptional() @IsCalendarDateTime() creationTimestamp?: string;
+  @ApiPropertyOptional({ readOnly: true, format: 'date-time' }) @IsOptional() @IsCalendarDateTime() lastModifiedTimestamp?: string;
+  @ApiPropertyOptional({ readOnly: true, format: 'date-time' }) @IsOptional() @IsCalendarDateTime() deletionTimestamp?: string;
   @ApiPropertyOptional({ readOnly: true }) @IsOptional() @IsString() @MaxLength(128) uid?: string;
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { DeciderSpecification } from '@keystream/testing';
-import type { ApiKeyCommand, KeyLimits } from './api-key.commands.js';
+import type { ApiKeyCommand, CreateKey, DeleteKey, EditKey, KeyLimits, ReactivateKey, RevokeKey } from './api-key.commands.js';
 import { decide } from './api-key.decide.js';
 import type { ApiKeyEvent, KeyCreated } from './api-key.events.js';
 import { evolve, initialState } from './api-key.state.js';
@@ -21,7 +21,7 @@ const admin: Caller = { kind: 'user', tenantId: 't1', userId: 'root', isTenantAd
 const otherTenantAdmin: Caller = { kind: 'user', tenantId: 't2', userId: 'root', isTenantAdmin: true, via: 'jwt' };
 const system: Caller = { kind: 'system', tenantId: 't1' };
 
-const create = (overrides: Partial<Extract<ApiKeyCommand, { type: 'CreateKey' }>> = {}): ApiKeyCommand => ({
+const create = (overrides: Partial<CreateKey> = {}): CreateKey => ({
   type: 'CreateKey',
   caller: alice,
   keyId: 'k1',
@@ -59,8 +59,10 @@ const created = (data: Partial<KeyCreated['data']> = {}): KeyCreated => ({
 const ids = { tenantId: 't1', keyId: 'k1', ownerId: 'alice' };
 const revoked: ApiKeyEvent = { type: 'KeyRevoked', data: { ...ids, revokedAt: now.toISOString() } };
 const deleted: ApiKeyEvent = { type: 'KeyDeleted', data: { ...ids, deletedAt: now.toISOString() } };
-const cmd = <T extends ApiKeyCommand['type']>(type: T, caller: Caller, extra: object = {}) =>
-  ({ type, caller, keyId: 'k1', now, limits, ...extra }) as unknown as ApiKeyCommand;
+const edit = (caller: Caller, change: Partial<Omit<EditKey, 'type' | 'caller'>>): EditKey => ({ type: 'EditKey', caller, keyId: 'k1', limits, now, ...change });
+const revoke = (caller: Caller): RevokeKey => ({ type: 'RevokeKey', caller, keyId: 'k1', now });
+const reactivate = (caller: Caller): ReactivateKey => ({ type: 'ReactivateKey', caller, keyId: 'k1', now });
+const remove = (caller: Caller): DeleteKey => ({ type: 'DeleteKey', caller, keyId: 'k1', now });
 
 describe('CreateKey', () => {
   it('creates a user-scoped key for a plain user', () => given().when(create()).then([created()]));
@@ -102,7 +104,7 @@ describe('CreateKey', () => {
 describe('EditKey', () => {
   it('records only the fields that change, with before and after', () =>
     given([created()])
-      .when(cmd('EditKey', alice, { name: 'deploy', description: 'for CI' }))
+      .when(edit(alice, { name: 'deploy', description: 'for CI' }))
       .then([
         {
           type: 'KeyEdited',
@@ -112,7 +114,7 @@ describe('EditKey', () => {
 
   it('changes the expiry within the limits', () =>
     given([created()])
-      .when(cmd('EditKey', alice, { expiresAt: inDays(60) }))
+      .when(edit(alice, { expiresAt: inDays(60) }))
       .then([
         {
           type: 'KeyEdited',
@@ -125,15 +127,15 @@ describe('EditKey', () => {
       ]));
 
   it('refuses a past or too distant expiry', () => {
-    given([created()]).when(cmd('EditKey', alice, { expiresAt: inDays(-2) })).thenThrows('InvalidRequest');
-    given([created()]).when(cmd('EditKey', alice, { expiresAt: inDays(400) })).thenThrows('InvalidRequest');
+    given([created()]).when(edit(alice, { expiresAt: inDays(-2) })).thenThrows('InvalidRequest');
+    given([created()]).when(edit(alice, { expiresAt: inDays(400) })).thenThrows('InvalidRequest');
   });
 
   it('does nothing when nothing changes', () =>
-    given([created()]).when(cmd('EditKey', alice, { name: 'ci', expiresAt: inDays(30) })).thenNothingHappened());
+    given([created()]).when(edit(alice, { name: 'ci', expiresAt: inDays(30) })).thenNothingHappened());
 
   it('lets a tenant admin edit any key of the tenant', () =>
-    given([created()]).when(cmd('EditKey', admin, { description: 'x' })).then([
+    given([created()]).when(edit(admin, { description: 'x' })).then([
       {
         type: 'KeyEdited',
         data: { ...ids, changes: { description: { before: 'for CI', after: 'x' } }, editedAt: now.toISOString() },
@@ -141,62 +143,62 @@ describe('EditKey', () => {
     ]));
 
   it('hides the key from another plain user and from another tenant', () => {
-    given([created()]).when(cmd('EditKey', bob, { name: 'x' })).thenThrows('ResourceNotFound');
-    given([created()]).when(cmd('EditKey', otherTenantAdmin, { name: 'x' })).thenThrows('ResourceNotFound');
+    given([created()]).when(edit(bob, { name: 'x' })).thenThrows('ResourceNotFound');
+    given([created()]).when(edit(otherTenantAdmin, { name: 'x' })).thenThrows('ResourceNotFound');
   });
 
   it('never reassigns a key to another user, not even for an admin', () => {
-    given([created()]).when(cmd('EditKey', admin, { ownerId: 'bob' })).thenThrows('ApiKeyOwnerImmutable');
-    given([created()]).when(cmd('EditKey', alice, { ownerId: 'alice', name: 'x' })).then([
+    given([created()]).when(edit(admin, { ownerId: 'bob' })).thenThrows('ApiKeyOwnerImmutable');
+    given([created()]).when(edit(alice, { ownerId: 'alice', name: 'x' })).then([
       { type: 'KeyEdited', data: { ...ids, changes: { name: { before: 'ci', after: 'x' } }, editedAt: now.toISOString() } },
     ]);
   });
 
   it('cannot edit a key that does not exist or was deleted', () => {
-    given().when(cmd('EditKey', alice, { name: 'x' })).thenThrows('ResourceNotFound');
-    given([created(), deleted]).when(cmd('EditKey', alice, { name: 'x' })).thenThrows('ResourceNotFound');
+    given().when(edit(alice, { name: 'x' })).thenThrows('ResourceNotFound');
+    given([created(), deleted]).when(edit(alice, { name: 'x' })).thenThrows('ResourceNotFound');
   });
 
   it('edits a revoked key', () =>
-    given([created(), revoked]).when(cmd('EditKey', alice, { name: 'x' })).then([
+    given([created(), revoked]).when(edit(alice, { name: 'x' })).then([
       { type: 'KeyEdited', data: { ...ids, changes: { name: { before: 'ci', after: 'x' } }, editedAt: now.toISOString() } },
     ]));
 });
 
 describe('RevokeKey', () => {
-  it('revokes an active key', () => given([created()]).when(cmd('RevokeKey', alice)).then([revoked]));
-  it('is a no-op on a revoked key', () => given([created(), revoked]).when(cmd('RevokeKey', alice)).thenNothingHappened());
-  it('lets an admin revoke any key of the tenant', () => given([created()]).when(cmd('RevokeKey', admin)).then([revoked]));
+  it('revokes an active key', () => given([created()]).when(revoke(alice)).then([revoked]));
+  it('is a no-op on a revoked key', () => given([created(), revoked]).when(revoke(alice)).thenNothingHappened());
+  it('lets an admin revoke any key of the tenant', () => given([created()]).when(revoke(admin)).then([revoked]));
   it('hides the key from others', () => {
-    given([created()]).when(cmd('RevokeKey', bob)).thenThrows('ResourceNotFound');
-    given([created()]).when(cmd('RevokeKey', otherTenantAdmin)).thenThrows('ResourceNotFound');
+    given([created()]).when(revoke(bob)).thenThrows('ResourceNotFound');
+    given([created()]).when(revoke(otherTenantAdmin)).thenThrows('ResourceNotFound');
   });
-  it('is not found once deleted', () => given([created(), deleted]).when(cmd('RevokeKey', alice)).thenThrows('ResourceNotFound'));
+  it('is not found once deleted', () => given([created(), deleted]).when(revoke(alice)).thenThrows('ResourceNotFound'));
 });
 
 describe('ReactivateKey', () => {
   const reactivated: ApiKeyEvent = { type: 'KeyReactivated', data: { ...ids, reactivatedAt: now.toISOString() } };
-  it('re-activates a revoked key', () => given([created(), revoked]).when(cmd('ReactivateKey', alice)).then([reactivated]));
-  it('is a no-op on an active key', () => given([created()]).when(cmd('ReactivateKey', alice)).thenNothingHappened());
+  it('re-activates a revoked key', () => given([created(), revoked]).when(reactivate(alice)).then([reactivated]));
+  it('is a no-op on an active key', () => given([created()]).when(reactivate(alice)).thenNothingHappened());
   it('refuses once the expiry has passed', () =>
     given([created({ expiresAt: inDays(-1).toISOString() }), revoked])
-      .when(cmd('ReactivateKey', alice))
+      .when(reactivate(alice))
       .thenThrows('ApiKeyExpired'));
   it('hides the key from others', () =>
-    given([created(), revoked]).when(cmd('ReactivateKey', bob)).thenThrows('ResourceNotFound'));
+    given([created(), revoked]).when(reactivate(bob)).thenThrows('ResourceNotFound'));
   it('is not found once deleted', () =>
-    given([created(), revoked, deleted]).when(cmd('ReactivateKey', alice)).thenThrows('ResourceNotFound'));
+    given([created(), revoked, deleted]).when(reactivate(alice)).thenThrows('ResourceNotFound'));
 });
 
 describe('DeleteKey', () => {
   it('deletes an own key, active or revoked', () => {
-    given([created()]).when(cmd('DeleteKey', alice)).then([deleted]);
-    given([created(), revoked]).when(cmd('DeleteKey', alice)).then([deleted]);
+    given([created()]).when(remove(alice)).then([deleted]);
+    given([created(), revoked]).when(remove(alice)).then([deleted]);
   });
-  it('lets an admin delete any key of the tenant', () => given([created()]).when(cmd('DeleteKey', admin)).then([deleted]));
+  it('lets an admin delete any key of the tenant', () => given([created()]).when(remove(admin)).then([deleted]));
   it('hides the key from others', () => {
-    given([created()]).when(cmd('DeleteKey', bob)).thenThrows('ResourceNotFound');
-    given([created()]).when(cmd('DeleteKey', otherTenantAdmin)).thenThrows('ResourceNotFound');
+    given([created()]).when(remove(bob)).thenThrows('ResourceNotFound');
+    given([created()]).when(remove(otherTenantAdmin)).thenThrows('ResourceNotFound');
   });
-  it('is not found the second time', () => given([created(), deleted]).when(cmd('DeleteKey', alice)).thenThrows('ResourceNotFound'));
+  it('is not found the second time', () => given([created(), deleted]).when(remove(alice)).thenThrows('ResourceNotFound'));
 });

@@ -10,8 +10,9 @@ import {
   OwnerImmutableError,
 } from './api-key.errors.js';
 import type { ApiKeyState } from './api-key.state.js';
-import { type Caller, isTenantAdmin } from './caller.js';
+import type { Caller } from './caller.js';
 import { checkExpiry, hasExpired } from './expiry.js';
+import { canSee } from './visibility.js';
 
 type ExistingKey = Exclude<ApiKeyState, { status: 'absent' | 'deleted' }>;
 
@@ -101,13 +102,9 @@ const editKey = (command: EditKey, key: ExistingKey): ApiKeyEvent[] => {
   return [{ type: 'KeyEdited', data: { ...ids(key), changes, editedAt: command.now.toISOString() } }];
 };
 
-/** The key, if it exists in the caller's tenant, is not deleted, and is the caller's or the caller is an admin. */
+/** The key, if it exists, is not deleted, and the caller may see it; otherwise not found, whatever the reason. */
 const visibleKey = (caller: Caller, keyId: string, state: ApiKeyState): ExistingKey => {
-  if (state.status === 'absent' || state.status === 'deleted') throw new KeyNotFoundError(keyId);
-  if (state.tenantId !== caller.tenantId) throw new KeyNotFoundError(keyId);
-  if (!isTenantAdmin(caller) && caller.kind === 'user' && state.ownerId !== caller.userId) {
-    throw new KeyNotFoundError(keyId);
-  }
+  if (state.status === 'absent' || state.status === 'deleted' || !canSee(caller, state)) throw new KeyNotFoundError(keyId);
   return state;
 };
 

@@ -2,8 +2,18 @@
  * One class per expected failure, each with a stable code in Palette's style. The HTTP status for
  * each code lives in the problem-details registry, not here: the domain knows no transport.
  */
+export type ApiKeyErrorCode =
+  | 'InvalidRequest'
+  | 'ResourceNotFound'
+  | 'Forbidden'
+  | 'ApiKeyOwnerImmutable'
+  | 'ApiKeyLimitReached'
+  | 'ApiKeyExpired'
+  | 'ConcurrencyConflict';
+
 export abstract class ApiKeyError extends Error {
-  abstract readonly code: string;
+  /** A union, so a new class names its code here, and http/problem-codes.check.ts then needs it registered. */
+  abstract readonly code: ApiKeyErrorCode;
   override get name(): string {
     return this.constructor.name;
   }

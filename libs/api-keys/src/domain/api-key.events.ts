@@ -56,19 +56,30 @@ export interface KeyDeleted {
 export type ApiKeyEvent = KeyCreated | KeyEdited | KeyRevoked | KeyReactivated | KeyDeleted;
 export type ApiKeyEventType = ApiKeyEvent['type'];
 
-export const API_KEY_EVENT_TYPES: readonly ApiKeyEventType[] = [
-  'KeyCreated',
-  'KeyEdited',
-  'KeyRevoked',
-  'KeyReactivated',
-  'KeyDeleted',
-];
+/**
+ * One entry per event type, so the list below cannot fall behind the union: an event type added to
+ * `ApiKeyEvent` does not compile until it is named here (and in every other per-type table).
+ */
+const EVENT_TYPES: Record<ApiKeyEventType, true> = {
+  KeyCreated: true,
+  KeyEdited: true,
+  KeyRevoked: true,
+  KeyReactivated: true,
+  KeyDeleted: true,
+};
 
-/** Bumped when an event's data changes shape; readers would then upcast older versions (all are 1 so far). */
+export const API_KEY_EVENT_TYPES = Object.keys(EVENT_TYPES) as readonly ApiKeyEventType[];
+
+/**
+ * Written in each stored event's metadata and bumped when an event's data changes shape; the codec
+ * (application/api-key-event.codec.ts) upcasts older versions on read. All stored events are 1 so far.
+ */
 export const API_KEY_EVENT_SCHEMA_VERSION = 1;
 
 export const API_KEY_STREAM_PREFIX = 'apikey-';
 export const apiKeyStreamName = (keyId: string): string => `${API_KEY_STREAM_PREFIX}${keyId}`;
 
-export const isApiKeyEvent = (event: { type: string }): event is ApiKeyEvent =>
-  (API_KEY_EVENT_TYPES as readonly string[]).includes(event.type);
+/** True for a type this release knows; the data still needs the codec's checks before it is trusted. */
+export const isApiKeyEventType = (type: string): type is ApiKeyEventType => Object.hasOwn(EVENT_TYPES, type);
+
+export const isApiKeyEvent = (event: { type: string }): event is ApiKeyEvent => isApiKeyEventType(event.type);

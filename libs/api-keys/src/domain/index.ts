@@ -5,3 +5,4 @@ export * from './api-key.decide.js';
 export * from './api-key.errors.js';
 export * from './caller.js';
 export * from './expiry.js';
+export * from './visibility.js';

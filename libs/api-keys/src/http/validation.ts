@@ -1,11 +1,37 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { ValidateBy, ValidateNested } from 'class-validator';
+import { ValidateBy, ValidateNested, getMetadataStorage } from 'class-validator';
 import { InvalidRequestError, type FieldError } from '../domain/index.js';
+import { IsCalendarDateTime, isRfc3339DateTime } from '@keystream/validation';
 
-/** Unknown fields are refused, not dropped; every failure names its field. */
+export { IsCalendarDateTime };
+
+const NOT_KNOWN = 'is not a known field';
+
+/**
+ * Unknown fields are refused, not dropped; every failure names its field. Unknown fields are found
+ * on the request as it arrived (own properties only), before class-transformer maps it: the mapping
+ * silently skips keys named like inherited members (`toString`, `hasOwnProperty`, …), and
+ * class-validator looks fields up in a plain object, where those names always "exist".
+ */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const checked = this.toValidate(metadata) && typeof metadata.metatype === 'function' && metadata.type !== 'custom';
+    const unknown = checked ? unknownFields(value, metadata.metatype as Dto) : [];
+    let mapped: unknown;
+    try {
+      mapped = await super.transform(value, metadata);
+    } catch (error) {
+      if (!checked || !(error instanceof InvalidRequestError)) throw error;
+      throw new InvalidRequestError([...unknown, ...error.errors.filter((e) => e.message !== NOT_KNOWN)]);
+    }
+    if (unknown.length > 0) throw new InvalidRequestError(unknown);
+    return mapped;
+  }
+}
+
 export const createValidationPipe = (): ValidationPipe =>
-  new ValidationPipe({
+  new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
@@ -19,10 +45,42 @@ const flatten = (errors: ValidationError[], parent = ''): FieldError[] =>
     const field = parent ? `${parent}.${error.property}` : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({
       field,
-      message: message.replace(/^property \S+ should not exist$/, 'is not a known field'),
+      message: message.replace(/^property \S+ should not exist$/, NOT_KNOWN),
     }));
     return [...own, ...flatten(error.children ?? [], field)];
   });
+
+// ---------------------------------------------------------------- unknown fields, own properties only
+
+type Dto = new () => object;
+const NESTED_TYPE = Symbol('keystream:nested-type');
+const knownByDto = new WeakMap<Dto, ReadonlySet<string>>();
+
+const knownFields = (dto: Dto): ReadonlySet<string> => {
+  let known = knownByDto.get(dto);
+  if (!known) {
+    known = new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName));
+    knownByDto.set(dto, known);
+  }
+  return known;
+};
+
+/** A field name is shown back only when it is short and plain; anything else is not echoed. */
+const shown = (key: string): string => (/^[\w$-]{1,64}$/.test(key) ? key : '(a field name not shown)');
+
+/** Own keys of `value` that `dto` does not declare, following nested DTOs; types are class-validator's job. */
+export const unknownFields = (value: unknown, dto: Dto, parent = ''): FieldError[] => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  const known = knownFields(dto);
+  return Object.keys(value).flatMap((key) => {
+    const field = parent ? `${parent}.${shown(key)}` : shown(key);
+    if (!known.has(key)) return [{ field, message: NOT_KNOWN }];
+    const nested = Reflect.getMetadata(NESTED_TYPE, dto.prototype, key) as (() => Dto) | undefined;
+    return nested ? unknownFields((value as Record<string, unknown>)[key], nested(), field) : [];
+  });
+};
+
+// ---------------------------------------------------------------- field rules shared by the DTOs
 
 /** Trimmed names; control characters are refused rather than silently stripped. */
 export const NAME_PATTERN = /^[^\p{Cc}]*$/u;
@@ -33,31 +91,9 @@ export function ValidateNestedAs(type: () => new () => object): PropertyDecorato
   return (target, key) => {
     Type(type)(target, key);
     ValidateNested()(target, key);
+    Reflect.defineMetadata(NESTED_TYPE, type, target, key);
   };
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
-
-/**
- * An RFC 3339 date-time that exists in the calendar. Pattern checks alone let 2027-02-30 through,
- * which Date then rolls into March; validator's strict ISO check refuses years below 100, and so
- * Palette's zero time 0001-01-01T00:00:00.000Z ("not provided"). So the fields are checked here.
- */
-export const isCalendarDateTime = (text: unknown): boolean => {
-  const match = typeof text === 'string' ? RFC3339.exec(text) : null;
-  if (!match) return false;
-  const [year, month, day, hour, minute, second, offsetHours = 0, offsetMinutes = 0] = match.slice(1).map((part) => Number(part ?? 0));
-  const date = new Date(0);
-  date.setUTCFullYear(year!, month! - 1, day!);
-  const dayExists = date.getUTCFullYear() === year && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day;
-  return dayExists && hour! < 24 && minute! < 60 && second! < 60 && offsetHours! < 24 && offsetMinutes! < 60;
-};
-
-export const IsCalendarDateTime = () =>
-  ValidateBy({
-    name: 'isCalendarDateTime',
-    validator: {
-      validate: isCalendarDateTime,
-      defaultMessage: () => '$property must be an RFC 3339 date-time that exists in the calendar',
-    },
-  });
+/** Kept under its old name: the DTOs' date-times, checked by the one RFC 3339 parser. */
+export const isCalendarDateTime = isRfc3339DateTime;

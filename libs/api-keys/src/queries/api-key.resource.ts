@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { KeyListingRow } from '@keystream/read-model';
 import { hasExpired } from '../domain/index.js';
+import type { KeyListingRow } from '../views/key-listing/key-listing.row.js';
 
 class ApiKeyAnnotations {
   @ApiProperty() description: string;

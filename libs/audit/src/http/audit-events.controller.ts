@@ -1,10 +1,12 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ForbiddenError, InvalidRequestError, type UserCaller } from '@keystream/api-keys';
-import { CurrentCaller } from '@keystream/tenancy';
+import { ApiErrors } from '@keystream/problem-details';
+import { type AuthenticatedCaller, CurrentCaller } from '@keystream/tenancy';
+import { parseRfc3339 } from '@keystream/validation';
 import { AUDIT_STORE, type AuditStore } from '../audit-store.port.js';
 import { AuditEventResource, toAuditEventResource } from './audit-event.resource.js';
 import { AuditEventsRequest } from './audit-events.request.dto.js';
+import { AuditForbiddenError, AuditInvalidRequestError } from './audit.errors.js';
 
 class AuditListMeta {
   @ApiProperty({ description: 'Cursor for the next (older) page; empty on the last page' }) continue: string;
@@ -26,8 +28,8 @@ export class AuditEventsController {
   @ApiOperation({ summary: "The tenant's audit events, newest first (tenant admins only)" })
   @ApiOkResponse({ type: AuditEventList })
   @ApiErrors(400, 401, 403)
-  async list(@CurrentCaller() caller: UserCaller, @Query() query: AuditEventsRequest): Promise<AuditEventList> {
-    if (!caller.isTenantAdmin) throw new ForbiddenError('Only a tenant admin can read the audit trail');
+  async list(@CurrentCaller() caller: AuthenticatedCaller, @Query() query: AuditEventsRequest): Promise<AuditEventList> {
+    if (!caller.isTenantAdmin) throw new AuditForbiddenError('Only a tenant admin can read the audit trail');
     const limit = query.limit ?? 100;
     const page = await this.store.query({
       tenantId: caller.tenantId,
@@ -47,7 +49,8 @@ export class AuditEventsController {
 }
 
 // Stored times are RFC 3339 UTC with milliseconds and compare as text; so must the bounds.
-const normalizeTime = (text: string): string => new Date(text).toISOString();
+// The DTO has checked the text with the same parser, so it parses here.
+const normalizeTime = (text: string): string => parseRfc3339(text)!.toISOString();
 
 export const encodeCursor = (beforeSeq: number): string => Buffer.from(JSON.stringify({ before: beforeSeq })).toString('base64url');
 
@@ -58,5 +61,5 @@ export function decodeCursor(text: string): number {
   } catch {
     // falls through to the refusal below
   }
-  throw new InvalidRequestError([{ field: 'continue', message: 'must be a cursor returned by a previous page' }]);
+  throw new AuditInvalidRequestError([{ field: 'continue', message: 'must be a cursor returned by a previous page' }]);
 }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsCalendarDateTime } from '@keystream/validation';
 import { AUDIT_ACTIONS, type AuditAction } from '@keystream/audit-bus';
 
 /** Query string of GET /v1/audit/events; unknown parameters are refused by the global pipe. */
@@ -25,11 +26,11 @@ export class AuditEventsRequest {
   @IsOptional() @IsIn(AUDIT_ACTIONS)
   action?: AuditAction;
 
-  @ApiPropertyOptional({ description: 'Events at or after this time (RFC 3339)' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ description: 'Events at or after this time (RFC 3339)', format: 'date-time' })
+  @IsOptional() @IsCalendarDateTime()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Events before this time (RFC 3339)' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ description: 'Events before this time (RFC 3339)', format: 'date-time' })
+  @IsOptional() @IsCalendarDateTime()
   to?: string;
 }

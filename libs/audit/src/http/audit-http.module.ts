@@ -5,7 +5,7 @@ import { AuditEventsController } from './audit-events.controller.js';
 
 export interface AuditHttpModuleOptions {
   imports?: ModuleMetadata['imports'];
-  /** Opens the store the audit consumer writes, e.g. from APP_CONFIG. */
+  /** Opens the store the audit consumer writes (the apps pass libs/runtime's openAuditStore). */
   useFactory: (...dependencies: any[]) => AuditStore | Promise<AuditStore>;
   inject?: (InjectionToken | OptionalFactoryDependency)[];
 }

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { ReadModel } from '../read-model.port.js';
-import { listingRow, newCheckpointName, newTenant, verificationRow } from './read-model.fixtures.js';
+import { noteIds, notesIn, putNotes } from './notes.view.js';
+import { newCheckpointName, newTenant, note } from './read-model.fixtures.js';
 import { type MakeReadModel, useSubject } from './read-model.subject.js';
 
 /**
@@ -13,7 +14,7 @@ async function raceFrom(instances: readonly ReadModel[], name: string, expected:
   return Promise.all(
     instances.map((instance, i) =>
       instance.transaction(async (tx) => {
-        await tx.getListingRow(`k-${name}`);
+        await notesIn(tx, [`k-${name}`]);
         await sleep(25);
         return tx.compareAndSetCheckpoint(name, expected, `position-of-${i}`);
       }),
@@ -70,39 +71,63 @@ export function describeCheckpointContract(make: MakeReadModel): void {
     it('commits the rows and the checkpoint together, returning what the work returned', async () => {
       const tenantId = newTenant();
       const name = newCheckpointName();
-      const row = listingRow({ tenantId });
-      const verification = verificationRow({ keyId: row.keyId, tenantId });
+      const rows = [note({ tenantId }), note({ tenantId })];
 
       const result = await readModel().transaction(async (tx) => {
-        await tx.putListingRow(row);
-        await tx.putVerificationRow(verification);
+        await putNotes(tx.views, rows);
         return tx.compareAndSetCheckpoint(name, undefined, '1');
       });
 
       expect(result).toBe(true);
-      expect(await readModel().getKey(tenantId, row.keyId)).toStrictEqual(row);
-      expect(await readModel().findVerification(row.keyId)).toStrictEqual(verification);
+      expect(await noteIds(readModel(), tenantId)).toEqual(rows.map((row) => row.id).sort());
+      expect(await readModel().transaction((tx) => notesIn(tx, [rows[0]!.id]))).toStrictEqual([rows[0]]);
       expect(await readModel().getCheckpoint(name)).toBe('1');
     });
 
     it('keeps neither rows nor checkpoint when the work throws after writing', async () => {
       const tenantId = newTenant();
       const name = newCheckpointName();
-      const row = listingRow({ tenantId });
+      const row = note({ tenantId });
       const failure = new Error('projection failed mid-batch');
 
       const attempt = readModel().transaction(async (tx) => {
-        await tx.putListingRow(row);
-        await tx.putVerificationRow(verificationRow({ keyId: row.keyId, tenantId }));
+        await putNotes(tx.views, [row]);
         await tx.compareAndSetCheckpoint(name, undefined, '1');
         throw failure;
       });
 
       await expect(attempt).rejects.toBe(failure);
-      expect(await readModel().getKey(tenantId, row.keyId)).toBeUndefined();
-      expect(await readModel().findVerification(row.keyId)).toBeUndefined();
+      expect(await noteIds(readModel(), tenantId)).toEqual([]);
       expect(await readModel().getCheckpoint(name)).toBeUndefined();
-      expect(await readModel().transaction((tx) => tx.getListingRow(row.keyId))).toBeUndefined();
+      expect(await readModel().transaction((tx) => notesIn(tx, [row.id]))).toEqual([]);
+    });
+
+    it('replaces a row upserted again under the same key, and loads many by key in one call', async () => {
+      const tenantId = newTenant();
+      const [first, second] = [note({ tenantId, text: 'one' }), note({ tenantId, text: 'two' })];
+      await readModel().transaction((tx) => putNotes(tx.views, [first!, second!]));
+      const edited = { ...first!, text: 'edited' };
+      await readModel().transaction((tx) => putNotes(tx.views, [edited]));
+
+      const loaded = await readModel().transaction((tx) => notesIn(tx, [first!.id, second!.id, 'never-stored']));
+      expect(loaded).toStrictEqual([edited, second].sort((a, b) => a!.id.localeCompare(b!.id)));
+    });
+
+    it('writes and loads more rows than one statement may bind', async () => {
+      const tenantId = newTenant();
+      const many = Array.from({ length: 12_000 }, (_, i) => note({ tenantId, id: `${tenantId}-${String(i).padStart(5, '0')}` }));
+      await readModel().transaction((tx) => putNotes(tx.views, many));
+
+      expect(await noteIds(readModel(), tenantId)).toHaveLength(many.length);
+      expect(await readModel().transaction((tx) => notesIn(tx, many.map((row) => row.id)))).toHaveLength(many.length);
+    });
+
+    it('records a view’s version once, keeping the first', async () => {
+      const name = newCheckpointName();
+      await readModel().adoptVersions([{ name, version: 2 }]);
+      await readModel().adoptVersions([{ name, version: 3 }]);
+
+      expect((await readModel().appliedVersions()).get(name)).toBe(2);
     });
 
     it('lets exactly one of two instances move a checkpoint from the same position', async () => {

@@ -1,35 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import type { KeyListingRow, ReadModel } from '../read-model.port.js';
-import { at, listingRow, newTenant, putListingRows, verificationRow } from './read-model.fixtures.js';
+import type { ReadModel, ShadowViews } from '../read-model.port.js';
+import { NOTES_VIEW, type Note, noteIds, putNotes } from './notes.view.js';
+import { newTenant, note } from './read-model.fixtures.js';
 import { type MakeReadModel, useSubject } from './read-model.subject.js';
 
-const REBUILT = 'key-listing-v2';
+const VIEW = NOTES_VIEW.name;
 const RELAY = 'audit-relay';
-
-async function keyIds(readModel: ReadModel, tenantId: string): Promise<string[]> {
-  const page = await readModel.listKeys({ tenantId, limit: 100 });
-  return page.rows.map((row) => row.keyId).sort();
-}
+const v = (version: number) => [{ name: VIEW, version }];
 
 /** Positions in these tests are plain numbers; a missing shadow checkpoint is behind any live one. */
 const ahead = (live: string, shadow: string | undefined) => shadow === undefined || Number(live) > Number(shadow);
 
-async function seed(
-  readModel: ReadModel,
-  rows: readonly KeyListingRow[],
-  checkpoints: Record<string, string>,
-  previous?: string,
-) {
-  await readModel.transaction(async (tx) => {
-    for (const row of rows) {
-      await tx.putListingRow(row);
-      await tx.putVerificationRow(verificationRow({ keyId: row.keyId, tenantId: row.tenantId }));
-    }
-    for (const [name, position] of Object.entries(checkpoints)) {
-      await tx.compareAndSetCheckpoint(name, previous, position);
-    }
+async function seed(target: ReadModel | ShadowViews, rows: readonly Note[], checkpoints: Record<string, string>, previous?: string) {
+  await target.transaction(async (tx) => {
+    await putNotes(tx.views, rows);
+    for (const [name, position] of Object.entries(checkpoints)) await tx.compareAndSetCheckpoint(name, previous, position);
   });
 }
+
+const shadowIds = async (shadow: ShadowViews, ids: readonly string[]) =>
+  shadow.transaction(async (tx) => (await tx.views.db.selectFrom(tx.views.table('contract_notes')).select('id').where('id', 'in', [...ids, '-']).execute()).map((row) => String(row.id)));
 
 export function describeShadowContract(make: MakeReadModel): void {
   describe('shadow rebuild', () => {
@@ -37,116 +27,113 @@ export function describeShadowContract(make: MakeReadModel): void {
     const subject = useSubject(make, 'test');
     const live = () => subject().readModel;
     const tenantId = newTenant();
-    const rows = (count: number, from = 0) =>
-      Array.from({ length: count }, (_, i) => listingRow({ tenantId, createdAt: at(from + i) }));
+    const rows = (count: number) => Array.from({ length: count }, () => note({ tenantId }));
+    const ids = (notes: readonly Note[]) => notes.map((row) => row.id).sort();
 
     it('opens over empty tables of its own, and its writes stay out of the live view', async () => {
       const [liveRow] = rows(1);
-      await seed(live(), [liveRow!], { [REBUILT]: '40' });
+      await seed(live(), [liveRow!], { [VIEW]: '40' });
 
-      const shadow = await live().openShadow();
+      const shadow = await live().openShadow([VIEW]);
 
-      expect(await keyIds(shadow, tenantId)).toEqual([]);
-      expect(await shadow.findVerification(liveRow!.keyId)).toBeUndefined();
-      expect(await shadow.getCheckpoint(REBUILT)).toBeUndefined();
-      const [shadowRow] = rows(1, 10);
-      await seed(shadow, [shadowRow!], { [REBUILT]: '3' });
-      expect(await keyIds(live(), tenantId)).toEqual([liveRow!.keyId]);
-      expect(await live().findVerification(shadowRow!.keyId)).toBeUndefined();
-      expect(await live().getCheckpoint(REBUILT)).toBe('40');
-      expect(await keyIds(shadow, tenantId)).toEqual([shadowRow!.keyId]);
+      expect(await shadowIds(shadow, [liveRow!.id])).toEqual([]);
+      expect(await shadow.getCheckpoint(VIEW)).toBeUndefined();
+      const [shadowRow] = rows(1);
+      await seed(shadow, [shadowRow!], { [VIEW]: '3' });
+      expect(await noteIds(live(), tenantId)).toEqual([liveRow!.id]);
+      expect(await live().getCheckpoint(VIEW)).toBe('40');
+      expect(await shadowIds(shadow, [shadowRow!.id])).toEqual([shadowRow!.id]);
     });
 
-    it('swaps in the shadow’s rows and named checkpoints, keeping the other checkpoints', async () => {
-      const before = rows(3);
-      await seed(live(), before, { [REBUILT]: '40', [RELAY]: '38' });
-      const shadow = await live().openShadow();
-      const rebuilt = rows(2, 10);
-      await seed(shadow, rebuilt, { [REBUILT]: '41', [RELAY]: '0' });
+    it('swaps in the shadow’s rows, its checkpoint and its version, keeping the other checkpoints', async () => {
+      await seed(live(), rows(3), { [VIEW]: '40', [RELAY]: '38' });
+      await live().adoptVersions(v(1));
+      const shadow = await live().openShadow([VIEW]);
+      const rebuilt = rows(2);
+      await seed(shadow, rebuilt, { [VIEW]: '41', [RELAY]: '0' });
 
-      await live().swapInShadow([REBUILT], ahead);
+      expect(await live().swapInShadow(v(2), ahead)).toBe(true);
 
-      expect(await keyIds(live(), tenantId)).toEqual(rebuilt.map((row) => row.keyId).sort());
-      expect(await live().getKey(tenantId, rebuilt[0]!.keyId)).toStrictEqual(rebuilt[0]);
-      expect(await live().getKey(tenantId, before[0]!.keyId)).toBeUndefined();
-      expect(await live().findVerification(before[0]!.keyId)).toBeUndefined();
-      expect(await live().findVerification(rebuilt[0]!.keyId)).toMatchObject({ keyId: rebuilt[0]!.keyId });
-      expect(await live().getCheckpoint(REBUILT)).toBe('41');
+      expect(await noteIds(live(), tenantId)).toEqual(ids(rebuilt));
+      expect(await live().getCheckpoint(VIEW)).toBe('41');
+      expect((await live().appliedVersions()).get(VIEW)).toBe(2);
       // The relay's side effects must never be re-driven by a rebuild (STYLE habit 9).
       expect(await live().getCheckpoint(RELAY)).toBe('38');
     });
 
     it('refuses, changing nothing, while a live checkpoint is ahead of the shadow’s', async () => {
       const before = rows(2);
-      await seed(live(), before, { [REBUILT]: '40' });
-      const shadow = await live().openShadow();
-      await seed(shadow, rows(1, 10), { [REBUILT]: '39' });
+      await seed(live(), before, { [VIEW]: '40' });
+      await live().adoptVersions(v(1));
+      const shadow = await live().openShadow([VIEW]);
+      await seed(shadow, rows(1), { [VIEW]: '39' });
 
-      expect(await live().swapInShadow([REBUILT], ahead)).toBe(false);
+      expect(await live().swapInShadow(v(2), ahead)).toBe(false);
 
-      expect(await keyIds(live(), tenantId)).toEqual(before.map((row) => row.keyId).sort());
-      expect(await live().getCheckpoint(REBUILT)).toBe('40');
+      expect(await noteIds(live(), tenantId)).toEqual(ids(before));
+      expect(await live().getCheckpoint(VIEW)).toBe('40');
+      expect((await live().appliedVersions()).get(VIEW)).toBe(1);
       // The shadow is kept, to be caught up and offered again.
-      await seed(shadow, [], { [REBUILT]: '40' }, '39');
-      expect(await live().swapInShadow([REBUILT], ahead)).toBe(true);
-      expect(await live().getCheckpoint(REBUILT)).toBe('40');
+      await seed(shadow, [], { [VIEW]: '40' }, '39');
+      expect(await live().swapInShadow(v(2), ahead)).toBe(true);
+      expect(await live().getCheckpoint(VIEW)).toBe('40');
     });
 
     it('opens again, empty, after a swap', async () => {
-      const first = await live().openShadow();
+      const first = await live().openShadow([VIEW]);
       const rebuilt = rows(2);
-      await seed(first, rebuilt, { [REBUILT]: '9' });
-      await live().swapInShadow([REBUILT], ahead);
+      await seed(first, rebuilt, { [VIEW]: '9' });
+      await live().swapInShadow(v(1), ahead);
 
-      const second = await live().openShadow();
+      const second = await live().openShadow([VIEW]);
 
-      expect(await keyIds(second, tenantId)).toEqual([]);
-      expect(await second.getCheckpoint(REBUILT)).toBeUndefined();
-      expect(await keyIds(live(), tenantId)).toEqual(rebuilt.map((row) => row.keyId).sort());
+      expect(await shadowIds(second, ids(rebuilt))).toEqual([]);
+      expect(await second.getCheckpoint(VIEW)).toBeUndefined();
+      expect(await noteIds(live(), tenantId)).toEqual(ids(rebuilt));
     });
 
     it('starts afresh over a shadow left by an unfinished rebuild', async () => {
-      const abandoned = await live().openShadow();
-      await seed(abandoned, rows(2), { [REBUILT]: '5' });
+      const abandoned = await live().openShadow([VIEW]);
+      const left = rows(2);
+      await seed(abandoned, left, { [VIEW]: '5' });
 
-      const fresh = await live().openShadow();
+      const fresh = await live().openShadow([VIEW]);
 
-      expect(await keyIds(fresh, tenantId)).toEqual([]);
-      expect(await fresh.getCheckpoint(REBUILT)).toBeUndefined();
+      expect(await shadowIds(fresh, ids(left))).toEqual([]);
+      expect(await fresh.getCheckpoint(VIEW)).toBeUndefined();
     });
 
-    it('leaves the live view untouched when the swap fails', async () => {
+    it('refuses a view it does not know, and leaves the live view untouched when the swap fails', async () => {
       const before = rows(3);
-      await seed(live(), before, { [REBUILT]: '40' });
+      await seed(live(), before, { [VIEW]: '40' });
 
-      // No shadow is open, so the copy fails after the live rows were already deleted.
-      await expect(live().swapInShadow([REBUILT], ahead)).rejects.toThrow();
+      await expect(live().openShadow(['no-such-view'])).rejects.toThrow(/no-such-view/);
+      // No shadow is open, so the swap fails inside its transaction.
+      await expect(live().swapInShadow(v(1), ahead)).rejects.toThrow();
 
-      expect(await keyIds(live(), tenantId)).toEqual(before.map((row) => row.keyId).sort());
-      expect(await live().getCheckpoint(REBUILT)).toBe('40');
+      expect(await noteIds(live(), tenantId)).toEqual(ids(before));
+      expect(await live().getCheckpoint(VIEW)).toBe('40');
     });
 
     it('shows another reader the old rows or the new ones during the swap, never a mix', async () => {
       const before = rows(6);
-      await seed(live(), before, { [REBUILT]: '40' });
-      const shadow = await live().openShadow();
-      const rebuilt = rows(4, 20);
-      await seed(shadow, rebuilt, { [REBUILT]: '41' });
-      const oldView = before.map((row) => row.keyId).sort();
-      const newView = rebuilt.map((row) => row.keyId).sort();
+      await seed(live(), before, { [VIEW]: '40' });
+      const shadow = await live().openShadow([VIEW]);
+      const rebuilt = rows(4);
+      await seed(shadow, rebuilt, { [VIEW]: '41' });
       const reader = await subject().openSibling();
       try {
         let done = false;
         const swap = live()
-          .swapInShadow([REBUILT], ahead)
+          .swapInShadow(v(1), ahead)
           .finally(() => (done = true));
         const seen: string[][] = [];
-        while (!done) seen.push(await keyIds(reader, tenantId));
+        while (!done) seen.push(await noteIds(reader, tenantId));
         await swap;
-        seen.push(await keyIds(reader, tenantId));
+        seen.push(await noteIds(reader, tenantId));
 
-        for (const view of seen) expect([oldView, newView]).toContainEqual(view);
-        expect(seen.at(-1)).toEqual(newView);
+        for (const view of seen) expect([ids(before), ids(rebuilt)]).toContainEqual(view);
+        expect(seen.at(-1)).toEqual(ids(rebuilt));
       } finally {
         await reader.close();
       }

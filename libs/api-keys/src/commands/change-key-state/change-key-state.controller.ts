@@ -4,7 +4,7 @@ import { ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/s
 import type { FastifyReply } from 'fastify';
 import { CurrentCaller } from '@keystream/tenancy';
 import type { UserCaller } from '../../domain/index.js';
-import { ApiErrors } from '../../http/api-errors.decorator.js';
+import { ApiErrors } from '@keystream/problem-details';
 import { CorrelationId, ExpectedRevision, KeyUid } from '../../http/request-context.js';
 import { etagFor } from '../../queries/api-key.resource.js';
 import { ChangeKeyStateCommand } from './change-key-state.command.js';

@@ -4,7 +4,8 @@ import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller } from '@keystream/tenancy';
 import type { UserCaller } from '../../domain/index.js';
 import { CorrelationId } from '../../http/request-context.js';
-import { ApiErrors } from '../../http/api-errors.decorator.js';
+import { ApiErrors } from '@keystream/problem-details';
+import { parseRfc3339 } from '@keystream/validation';
 import { CreateKeyCommand } from './create-key.command.js';
 import { CreateKeyRequest, CreateKeyResponse } from './create-key.request.dto.js';
 
@@ -27,7 +28,7 @@ export class CreateKeyController {
         {
           name: body.metadata.name,
           description: body.metadata.annotations?.description ?? '',
-          expiresAt: new Date(body.spec.expiry),
+          expiresAt: parseRfc3339(body.spec.expiry)!,
           ownerId: ownerFromSpec(caller, body.spec.userUid),
         },
         correlationId,

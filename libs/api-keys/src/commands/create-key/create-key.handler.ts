@@ -1,12 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@keystream/clock';
-import { APP_CONFIG, type AppConfig } from '@keystream/config';
-import { READ_MODEL, type ReadModel } from '@keystream/read-model';
+import { KEY_POLICY, type KeyPolicy } from '@keystream/config';
+import { NAMED_LOCKS, type NamedLocks } from '@keystream/read-model';
 import { ID_GENERATOR, type IdGenerator, SECRET_HASHER, type SecretHasher } from '@keystream/secrets';
 import { ApiKeyCommandRunner } from '../../application/api-key-command-runner.js';
 import { OwnerLocks } from '../../application/owner-locks.js';
 import { checkCreateRequest } from '../../domain/index.js';
+import { KEY_LISTING_QUERIES, type KeyListingQueries } from '../../views/key-listing/key-listing.queries.js';
 import { CreateKeyCommand } from './create-key.command.js';
 
 @CommandHandler(CreateKeyCommand)
@@ -14,17 +15,18 @@ export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand> {
   constructor(
     private readonly runner: ApiKeyCommandRunner,
     private readonly ownerLocks: OwnerLocks,
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(NAMED_LOCKS) private readonly locks: NamedLocks,
+    @Inject(KEY_LISTING_QUERIES) private readonly listing: KeyListingQueries,
     @Inject(SECRET_HASHER) private readonly hasher: SecretHasher,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(KEY_POLICY) private readonly limits: KeyPolicy,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ caller, fields, correlationId }: CreateKeyCommand) {
     const ownerId = fields.ownerId ?? (caller.kind === 'user' ? caller.userId : '');
     const forSelf = caller.kind === 'user' && ownerId === caller.userId;
-    const limits = { maxKeysPerUser: this.config.MAX_KEYS_PER_USER, maxLifetimeDays: this.config.MAX_KEY_LIFETIME_DAYS };
+    const { limits } = this;
     // Refuse what needs no state before spending a scrypt hash (about 50 ms of a thread) on it.
     checkCreateRequest({ caller, ownerId, expiresAt: fields.expiresAt, now: this.clock.now(), limits });
     const keyId = this.ids.newKeyId();
@@ -34,9 +36,9 @@ export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand> {
     // Count and create under the owner's lock, in this process and across instances, so two
     // concurrent creates cannot both see 19 keys and both make the 20th; and count only from views
     // that show every create before this one.
-    await this.ownerLocks.run(owner, () => this.readModel.withLock(`owner:${owner}`, async () => {
+    await this.ownerLocks.run(owner, () => this.locks.withLock(`owner:${owner}`, async () => {
       await this.runner.requireCurrentViews();
-      const ownerKeyCount = await this.readModel.countOwnerKeys(caller.tenantId, ownerId);
+      const ownerKeyCount = await this.listing.countOwnerKeys(caller.tenantId, ownerId);
       await this.runner.run(
         keyId,
         (now) => ({

@@ -4,7 +4,8 @@ import { ApiHeader, ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from
 import type { FastifyReply } from 'fastify';
 import { CurrentCaller } from '@keystream/tenancy';
 import { type UserCaller, isZeroTime } from '../../domain/index.js';
-import { ApiErrors } from '../../http/api-errors.decorator.js';
+import { ApiErrors } from '@keystream/problem-details';
+import { parseRfc3339 } from '@keystream/validation';
 import { CorrelationId, ExpectedRevision, KeyUid } from '../../http/request-context.js';
 import { etagFor } from '../../queries/api-key.resource.js';
 import { EditKeyCommand } from './edit-key.command.js';
@@ -30,7 +31,7 @@ export class EditKeyController {
     @CorrelationId() correlationId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const expiry = body.spec?.expiry === undefined ? undefined : new Date(body.spec.expiry);
+    const expiry = body.spec?.expiry === undefined ? undefined : parseRfc3339(body.spec.expiry);
     const result = await this.commandBus.execute(
       new EditKeyCommand(
         caller,

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { APP_CONFIG, type AppConfig } from '@keystream/config';
+import { KEY_POLICY, type KeyPolicy } from '@keystream/config';
 import { ApiKeyCommandRunner } from '../../application/api-key-command-runner.js';
 import { EditKeyCommand } from './edit-key.command.js';
 
@@ -8,7 +8,7 @@ import { EditKeyCommand } from './edit-key.command.js';
 export class EditKeyHandler implements ICommandHandler<EditKeyCommand> {
   constructor(
     private readonly runner: ApiKeyCommandRunner,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(KEY_POLICY) private readonly limits: KeyPolicy,
   ) {}
 
   execute({ caller, keyId, fields, expectedRevision, correlationId }: EditKeyCommand) {
@@ -19,7 +19,7 @@ export class EditKeyHandler implements ICommandHandler<EditKeyCommand> {
         caller,
         keyId,
         ...fields,
-        limits: { maxKeysPerUser: this.config.MAX_KEYS_PER_USER, maxLifetimeDays: this.config.MAX_KEY_LIFETIME_DAYS },
+        limits: this.limits,
         now,
       }),
       { expectedRevision, correlationId },

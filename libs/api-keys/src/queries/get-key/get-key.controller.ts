@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import type { FastifyReply } from 'fastify';
 import { CurrentCaller } from '@keystream/tenancy';
 import type { UserCaller } from '../../domain/index.js';
-import { ApiErrors } from '../../http/api-errors.decorator.js';
+import { ApiErrors } from '@keystream/problem-details';
 import { ApiExtensionsHeader, Extensions } from '../../http/extensions.js';
 import { KeyUid } from '../../http/request-context.js';
 import { ApiKeyResource, etagFor, withoutExtensions } from '../api-key.resource.js';

@@ -1,26 +1,25 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@keystream/clock';
-import { type KeyListingCursor, READ_MODEL, type ReadModel } from '@keystream/read-model';
-import { InvalidRequestError } from '../../domain/index.js';
+import { InvalidRequestError, visibleOwners } from '../../domain/index.js';
+import { KEY_LISTING_QUERIES, type KeyListingCursor, type KeyListingQueries } from '../../views/key-listing/key-listing.queries.js';
 import { toApiKeyResource } from '../api-key.resource.js';
 import { type ApiKeyList, ListKeysQuery } from './list-keys.query.js';
 
 @QueryHandler(ListKeysQuery)
 export class ListKeysHandler implements IQueryHandler<ListKeysQuery> {
   constructor(
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
+    @Inject(KEY_LISTING_QUERIES) private readonly listing: KeyListingQueries,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ caller, filters }: ListKeysQuery): Promise<ApiKeyList> {
     // A plain user's view is their own keys, whatever they ask for.
-    if (!caller.isTenantAdmin && filters.userUid !== undefined && filters.userUid !== caller.userId) {
-      return { items: [], listmeta: { continue: '', count: 0 } };
-    }
-    const page = await this.readModel.listKeys({
+    const owners = visibleOwners(caller, filters.userUid);
+    if (!owners) return { items: [], listmeta: { continue: '', count: 0 } };
+    const page = await this.listing.listKeys({
       tenantId: caller.tenantId,
-      ownerId: caller.isTenantAdmin ? filters.userUid : caller.userId,
+      ownerId: owners.ownerId,
       isActive: filters.isActive,
       nameContains: filters.nameContains,
       limit: filters.limit,

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller } from '@keystream/tenancy';
 import type { UserCaller } from '../../domain/index.js';
-import { ApiErrors } from '../../http/api-errors.decorator.js';
+import { ApiErrors } from '@keystream/problem-details';
 
 /** Palette's `v1UserInfo`. */
 export class UserInfoResource {

@@ -10,7 +10,6 @@ export interface AuditBusLogger {
 
 export const silentLogger: AuditBusLogger = { info() {}, warn() {}, error() {} };
 
-export const DEFAULT_AUDIT_TOPIC = 'keystream.audit.v1';
 export const KAFKA_CLIENT_ID = 'keystream';
 
 /** How the audit topic is created when missing (README "Audit events"). */

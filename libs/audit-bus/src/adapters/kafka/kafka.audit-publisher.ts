@@ -1,4 +1,5 @@
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { describeError } from '@keystream/store-errors';
 import { type AuditMessage, type AuditPublisher, AuditBusUnavailableError } from '../../audit-publisher.port.js';
 import { toKafkaMessage } from './cloud-event.kafka-binding.js';
 import {
@@ -52,7 +53,7 @@ export class KafkaAuditPublisher implements AuditPublisher {
       });
     } catch (error) {
       await this.discardProducer();
-      throw new AuditBusUnavailableError(`Kafka did not acknowledge ${messages.length} audit event(s): ${describe(error)}`, {
+      throw new AuditBusUnavailableError(`Kafka did not acknowledge ${messages.length} audit event(s): ${describeError(error)}`, {
         cause: error,
       });
     }
@@ -96,4 +97,3 @@ export class KafkaAuditPublisher implements AuditPublisher {
   }
 }
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { AuditStore } from '../../audit-store.port.js';
 import type { AuditDatabase } from '../kysely/audit.schema.js';
 import { KyselyAuditStore } from '../kysely/kysely.audit-store.js';
+import { withAuditStoreErrors } from '../audit-store.error-translation.js';
 
 export interface PostgresAuditStoreOptions {
   /** e.g. `postgres://postgres@127.0.0.1:5432/keystream` (127.0.0.1: `localhost` may try ::1 first). */
@@ -16,7 +17,7 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 5, connectionTimeoutMillis: 10_000 });
   // A connection the server drops while idle must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  const root = new Kysely<AuditDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const root = new Kysely<AuditDatabase>({ dialect: withAuditStoreErrors(new PostgresDialect({ pool })) });
   try {
     if (options.schema !== undefined) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(root);
     const db = options.schema === undefined ? root : root.withSchema(options.schema);

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
+import { AuditStoreBusyError } from '../../audit-store.errors.js';
 
 const WAIT_MS = 5000;
 
@@ -29,4 +30,5 @@ export async function beginImmediate(connection: Kysely<any>): Promise<void> {
   }
 }
 
-const isBusy = (error: unknown): boolean => String((error as { code?: unknown })?.code ?? '').startsWith('SQLITE_BUSY');
+/** The store's dialect has already turned SQLITE_BUSY into the port's busy error. */
+const isBusy = (error: unknown): boolean => error instanceof AuditStoreBusyError;

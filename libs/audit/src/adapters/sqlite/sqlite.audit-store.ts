@@ -3,6 +3,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { AuditStore } from '../../audit-store.port.js';
 import type { AuditDatabase } from '../kysely/audit.schema.js';
 import { KyselyAuditStore } from '../kysely/kysely.audit-store.js';
+import { withAuditStoreErrors } from '../audit-store.error-translation.js';
 
 /**
  * The embedded audit store: one SQLite file (default `<DATA_DIR>/audit.sqlite`), written by the
@@ -15,7 +16,7 @@ export async function openSqliteAuditStore(filename: string): Promise<AuditStore
   database.pragma('journal_mode = WAL');
   // FULL: an audit entry the consumer committed (and then acknowledged to Kafka) survives a power cut.
   database.pragma('synchronous = FULL');
-  const db = new Kysely<AuditDatabase>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<AuditDatabase>({ dialect: withAuditStoreErrors(new SqliteDialect({ database })) });
   try {
     return await KyselyAuditStore.open(db, 'sqlite', () => db.destroy());
   } catch (error) {

@@ -14,6 +14,7 @@ import type {
 } from '../../event-store.port.js';
 import { sequencePosition } from '../../global-position.js';
 import { appendOutcome } from '../append-rules.js';
+import { translatingSqliteErrors } from './sqlite.errors.js';
 import { LogNotifier } from '../log-notifier.js';
 import { pollingSubscription } from '../polling-subscription.js';
 
@@ -69,7 +70,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(streamName: string): Promise<RecordedEvent[]> {
-    return (this.statements.stream.all(streamName) as EventRow[]).map(toRecordedEvent);
+    return translatingSqliteErrors(() => (this.statements.stream.all(streamName) as EventRow[]).map(toRecordedEvent));
   }
 
   async appendToStream(
@@ -77,31 +78,30 @@ export class SqliteEventStore implements EventStore {
     events: readonly EventToAppend[],
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
-    const result = this.db
-      .transaction(() => {
-        const stream = (this.statements.stream.all(streamName) as EventRow[]).map(toRecordedEvent);
-        const outcome = appendOutcome(streamName, stream, events, expectedRevision);
-        if (outcome.kind === 'conflict') throw new ConcurrencyError(streamName, outcome.expected, outcome.actual);
-        if (outcome.kind === 'already-appended') return outcome.result;
-        const recordedAt = new Date().toISOString();
-        let last: Database.RunResult | undefined;
-        events.forEach((event, index) => {
-          last = this.statements.insert.run({
-            id: event.id,
-            streamName,
-            revision: stream.length + index,
-            type: event.type,
-            data: JSON.stringify(event.data),
-            metadata: JSON.stringify(event.metadata),
-            recordedAt,
-          });
+    const append = this.db.transaction(() => {
+      const stream = (this.statements.stream.all(streamName) as EventRow[]).map(toRecordedEvent);
+      const outcome = appendOutcome(streamName, stream, events, expectedRevision);
+      if (outcome.kind === 'conflict') throw new ConcurrencyError(streamName, outcome.expected, outcome.actual);
+      if (outcome.kind === 'already-appended') return outcome.result;
+      const recordedAt = new Date().toISOString();
+      let last: Database.RunResult | undefined;
+      events.forEach((event, index) => {
+        last = this.statements.insert.run({
+          id: event.id,
+          streamName,
+          revision: stream.length + index,
+          type: event.type,
+          data: JSON.stringify(event.data),
+          metadata: JSON.stringify(event.metadata),
+          recordedAt,
         });
-        return {
-          nextExpectedRevision: BigInt(stream.length + events.length - 1),
-          position: sequencePosition(BigInt(last!.lastInsertRowid)),
-        };
-      })
-      .immediate();
+      });
+      return {
+        nextExpectedRevision: BigInt(stream.length + events.length - 1),
+        position: sequencePosition(BigInt(last!.lastInsertRowid)),
+      };
+    });
+    const result = translatingSqliteErrors(() => append.immediate());
     this.notifier.notify();
     return result;
   }
@@ -112,14 +112,14 @@ export class SqliteEventStore implements EventStore {
     const page = this.db
       .prepare(`select * from events where position > ? and (${matching}) order by position limit ?`)
       .safeIntegers();
-    return this.db.transaction(() => {
+    return translatingSqliteErrors(this.db.transaction(() => {
       const rows = page.all(after?.commit ?? 0n, ...prefixes, maxCount) as EventRow[];
       const events = rows.map(toRecordedEvent);
       const isEnd = events.length < maxCount;
       const head = (this.statements.head.get() as { position: bigint | null }).position;
       const scannedTo = isEnd ? (head === null ? undefined : sequencePosition(head)) : events.at(-1)!.position;
       return { events, isEnd, scannedTo };
-    })();
+    }));
   }
 
   subscribeToAll(options: SubscribeToAllOptions): AsyncIterable<SubscriptionMessage> {
@@ -127,7 +127,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<GlobalPosition | undefined> {
-    const head = (this.statements.head.get() as { position: bigint | null }).position;
+    const head = translatingSqliteErrors(() => (this.statements.head.get() as { position: bigint | null }).position);
     return head === null ? undefined : sequencePosition(head);
   }
 

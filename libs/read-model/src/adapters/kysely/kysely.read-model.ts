@@ -1,110 +1,80 @@
 import { type Kysely, sql } from 'kysely';
-import { type LeaseProvider, sharedFileLeases } from './lease-provider.js';
 import type {
-  KeyListingPage,
   ProcessingLease,
-  KeyListingQuery,
-  KeyListingRow,
-  KeyVerificationRow,
   ReadModel,
-  ReadModelTransaction,
+  ShadowViews,
+  ViewTransaction,
+  ViewVersion,
 } from '../../read-model.port.js';
-import { assertPageLimit, selectKeyPage, toPage } from './key-listing.query.js';
-import { KyselyReadModelTransaction } from './kysely.read-model-transaction.js';
-import { createCurrentTables, dropTables } from './read-model.migrations.js';
-import { fromListingRecord, fromVerificationRecord } from './read-model.rows.js';
-import { LIVE_TABLES, type ReadModelDatabase, type ReadModelTables, shadowTablesOf } from './read-model.schema.js';
-import { swapShadowIntoLive } from './shadow-swap.js';
+import type { ReadModelDialect, ViewDatabase, ViewSchema } from '../../view-schema.js';
+import { KyselyViewTransaction, type TableNames, viewDatabase } from './kysely.view-transaction.js';
+import { type LeaseProvider, sharedFileLeases } from './lease-provider.js';
+import { createCheckpointsTable } from './read-model.migrations.js';
+import { CHECKPOINTS_TABLE, type SharedDatabase, VIEW_VERSIONS_TABLE, shadowName } from './shared.schema.js';
+import { dropShadow, swapShadowIntoLive } from './shadow-swap.js';
+
+const LIVE: TableNames = { view: (name) => name, checkpoints: CHECKPOINTS_TABLE };
+const SHADOW: TableNames = { view: shadowName, checkpoints: shadowName(CHECKPOINTS_TABLE) as 'checkpoints' };
 
 /**
- * The read model over any Kysely dialect; the SQLite and PostgreSQL factories differ only in the
- * dialect they hand in (and SQLite's, in how a transaction takes its lock). The tables are
- * parameters so that the same class serves the live tables and a rebuild's shadow.
+ * The shared read model over any Kysely dialect; the SQLite and PostgreSQL factories differ only in
+ * the dialect they hand in (and SQLite's, in how a transaction takes its lock). It knows the
+ * registered views only as schemas: tables to shadow and swap. Their rows are the views' business.
  */
 export class KyselyReadModel implements ReadModel {
-  private readonly shadow: ReadModelTables;
+  readonly live: ViewDatabase;
+  private readonly db: Kysely<SharedDatabase>;
 
   constructor(
-    private readonly db: Kysely<ReadModelDatabase>,
-    private readonly tables: ReadModelTables = LIVE_TABLES,
-    private readonly isShadow = false,
+    db: Kysely<any>,
+    private readonly dialect: ReadModelDialect,
+    private readonly views: readonly ViewSchema[],
     private readonly leases: LeaseProvider = sharedFileLeases,
   ) {
-    this.shadow = shadowTablesOf(tables);
+    this.db = db;
+    this.live = viewDatabase(db, dialect, LIVE);
   }
 
-  async getKey(tenantId: string, keyId: string): Promise<KeyListingRow | undefined> {
-    const record = await this.db
-      .selectFrom(this.tables.listing)
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('key_id', '=', keyId)
-      .where('deleted', '=', 0)
-      .executeTakeFirst();
-    return record && fromListingRecord(record);
+  getCheckpoint(name: string): Promise<string | undefined> {
+    return readCheckpoint(this.db, LIVE, name);
   }
 
-  async listKeys(query: KeyListingQuery): Promise<KeyListingPage> {
-    assertPageLimit(query.limit);
-    const records = await selectKeyPage(this.db, this.tables, query).execute();
-    return toPage(records, query.limit);
+  transaction<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, this.dialect, LIVE, work);
   }
 
-  async countOwnerKeys(tenantId: string, ownerId: string): Promise<number> {
-    const { count } = await this.db
-      .selectFrom(this.tables.listing)
-      .select((eb) => eb.fn.countAll<number | string>().as('count'))
-      .where('tenant_id', '=', tenantId)
-      .where('owner_id', '=', ownerId)
-      .where('deleted', '=', 0)
-      .executeTakeFirstOrThrow();
-    return Number(count);
+  async appliedVersions(): Promise<Map<string, number>> {
+    const rows = await this.db.selectFrom(VIEW_VERSIONS_TABLE).select(['name', 'version']).execute();
+    return new Map(rows.map((row) => [row.name, Number(row.version)]));
   }
 
-  async findVerification(keyId: string): Promise<KeyVerificationRow | undefined> {
-    const record = await this.db
-      .selectFrom(this.tables.verification)
-      .selectAll()
-      .where('key_id', '=', keyId)
-      .executeTakeFirst();
-    return record && fromVerificationRecord(record);
+  async adoptVersions(views: readonly ViewVersion[]): Promise<void> {
+    if (views.length === 0) return;
+    const updatedAt = new Date().toISOString();
+    await this.db
+      .insertInto(VIEW_VERSIONS_TABLE)
+      .values(views.map(({ name, version }) => ({ name, version, updated_at: updatedAt })))
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
   }
 
-  async getCheckpoint(name: string): Promise<string | undefined> {
-    const record = await this.db
-      .selectFrom(this.tables.checkpoints)
-      .select('position')
-      .where('name', '=', name)
-      .executeTakeFirst();
-    return record?.position;
-  }
-
-  async transaction<T>(work: (tx: ReadModelTransaction) => Promise<T>): Promise<T> {
-    return this.db
-      .transaction()
-      .execute((trx) =>
-        work(new KyselyReadModelTransaction(trx, this.tables)),
-      );
-  }
-
-  async openShadow(): Promise<ReadModel> {
-    this.assertLive('openShadow');
+  async openShadow(viewNames: readonly string[]): Promise<ShadowViews> {
+    const schemas = this.schemasOf(viewNames);
     // Drop first: a shadow left by an interrupted rebuild is stale, never something to resume.
     await this.db.transaction().execute(async (trx) => {
-      await dropTables(trx, this.shadow);
-      await createCurrentTables(trx, this.shadow);
+      await dropShadow(trx, this.views);
+      for (const schema of schemas) await schema.createCurrent(trx, shadowName);
+      await createCheckpointsTable(trx, SHADOW.checkpoints);
     });
-    return new KyselyReadModel(this.db, this.shadow, true, this.leases);
+    return {
+      getCheckpoint: (name) => readCheckpoint(this.db, SHADOW, name),
+      transaction: (work) => inTransaction(this.db, this.dialect, SHADOW, work),
+    };
   }
 
-  async swapInShadow(
-    checkpointNames: readonly string[],
-    isAhead: (live: string, shadow: string | undefined) => boolean,
-  ): Promise<boolean> {
-    this.assertLive('swapInShadow');
-    return this.db
-      .transaction()
-      .execute((trx) => swapShadowIntoLive(trx, this.tables, this.shadow, checkpointNames, isAhead));
+  async swapInShadow(views: readonly ViewVersion[], isAhead: (live: string, shadow: string | undefined) => boolean): Promise<boolean> {
+    const schemas = this.schemasOf(views.map((view) => view.name));
+    return this.db.transaction().execute((trx) => swapShadowIntoLive(trx, schemas, views, isAhead));
   }
 
   tryAcquireLease(name: string): Promise<ProcessingLease | undefined> {
@@ -124,14 +94,25 @@ export class KyselyReadModel implements ReadModel {
     }
   }
 
-  /** A shadow borrows the live read model's connection, so only the live one closes it. */
   async close(): Promise<void> {
-    if (this.isShadow) return;
     await this.leases.close();
     await this.db.destroy();
   }
 
-  private assertLive(method: string): void {
-    if (this.isShadow) throw new Error(`${method}() belongs to the live read model, not to a shadow`);
+  private schemasOf(names: readonly string[]): ViewSchema[] {
+    return names.map((name) => {
+      const schema = this.views.find((view) => view.name === name);
+      if (!schema) throw new Error(`No view named ${name} is registered with this read model`);
+      return schema;
+    });
   }
+}
+
+async function readCheckpoint(db: Kysely<SharedDatabase>, names: TableNames, name: string): Promise<string | undefined> {
+  const record = await db.selectFrom(names.checkpoints).select('position').where('name', '=', name).executeTakeFirst();
+  return record?.position;
+}
+
+function inTransaction<T>(db: Kysely<SharedDatabase>, dialect: ReadModelDialect, names: TableNames, work: (tx: ViewTransaction) => Promise<T>): Promise<T> {
+  return db.transaction().execute((trx) => work(new KyselyViewTransaction(trx, dialect, names)));
 }

@@ -1,60 +1,41 @@
-import { sql, type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { ReadModelMigrationError } from '../../read-model.errors.js';
-import { LIVE_TABLES, type ReadModelTables } from './read-model.schema.js';
+import type { ViewSchema } from '../../view-schema.js';
+import { CHECKPOINTS_TABLE, VIEW_VERSIONS_TABLE } from './shared.schema.js';
 
 /**
- * Version 1 of the read-model tables, parameterised by table names so a shadow gets the same
- * shapes. Only portable DDL: text, integer, bigint, check constraints and plain indexes.
+ * The shared tables. `0001_read_model_tables` once created the first two views' tables as well;
+ * those moved into the views' own migrations, which create them only where they are missing, so a
+ * database migrated before the split keeps its rows. The name stays: it is recorded in such databases.
  */
-async function createTablesV1(db: Kysely<any>, tables: ReadModelTables): Promise<void> {
-  const flag = (column: string) => sql<boolean>`${sql.ref(column)} in (0, 1)`;
-  const scope = sql<boolean>`${sql.ref('scope')} in ('tenant', 'user')`;
+const SHARED_MIGRATIONS: Record<string, Migration> = {
+  '0001_read_model_tables': {
+    up: async (db) => {
+      await db.schema
+        .createTable(CHECKPOINTS_TABLE)
+        .ifNotExists()
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('position', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0002_view_versions': {
+    up: async (db) => {
+      await db.schema
+        .createTable(VIEW_VERSIONS_TABLE)
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
 
+/** The checkpoints table under another name, for a shadow; the shape of the latest shared migration. */
+export async function createCheckpointsTable(db: Kysely<any>, name: string): Promise<void> {
   await db.schema
-    .createTable(tables.listing)
-    .addColumn('key_id', 'text', (c) => c.primaryKey())
-    .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('owner_id', 'text', (c) => c.notNull())
-    .addColumn('owner_first_name', 'text', (c) => c.notNull())
-    .addColumn('owner_last_name', 'text', (c) => c.notNull())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('description', 'text', (c) => c.notNull())
-    .addColumn('scope', 'text', (c) => c.notNull().check(scope))
-    .addColumn('expires_at', 'text', (c) => c.notNull())
-    .addColumn('is_active', 'integer', (c) => c.notNull().check(flag('is_active')))
-    .addColumn('deleted', 'integer', (c) => c.notNull().check(flag('deleted')))
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('last_modified_at', 'text', (c) => c.notNull())
-    .addColumn('revision', 'bigint', (c) => c.notNull())
-    .execute();
-  // The admin page: one tenant, live keys, newest first, keyset on (created_at, key_id).
-  await db.schema
-    .createIndex(`${tables.listing}_tenant_page_idx`)
-    .on(tables.listing)
-    .columns(['tenant_id', 'deleted', 'created_at desc', 'key_id desc'])
-    .execute();
-  // A user's own keys, and countOwnerKeys.
-  await db.schema
-    .createIndex(`${tables.listing}_owner_page_idx`)
-    .on(tables.listing)
-    .columns(['tenant_id', 'owner_id', 'deleted', 'created_at', 'key_id'])
-    .execute();
-
-  await db.schema
-    .createTable(tables.verification)
-    .addColumn('key_id', 'text', (c) => c.primaryKey())
-    .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('owner_id', 'text', (c) => c.notNull())
-    .addColumn('scope', 'text', (c) => c.notNull().check(scope))
-    .addColumn('secret_hash', 'text', (c) => c.notNull())
-    .addColumn('expires_at', 'text', (c) => c.notNull())
-    .addColumn('is_active', 'integer', (c) => c.notNull().check(flag('is_active')))
-    .addColumn('deleted', 'integer', (c) => c.notNull().check(flag('deleted')))
-    .addColumn('revision', 'bigint', (c) => c.notNull())
-    .execute();
-
-  await db.schema
-    .createTable(tables.checkpoints)
+    .createTable(name)
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('position', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
@@ -62,41 +43,52 @@ async function createTablesV1(db: Kysely<any>, tables: ReadModelTables): Promise
 }
 
 /**
- * The shapes a shadow is created with: always those of the latest migration. When a later
- * migration alters the live tables, this must create the altered shapes (and createTablesV1 stays
- * as it is, because migration 0001 must keep doing what it did).
+ * Shared migrations first (their names start with a digit), then each view's, named
+ * `<view>/<migration>`. Views are independent, so a view registered later may sort among views
+ * that already ran: unordered migrations are allowed, and each view's own keep their order.
  */
-export const createCurrentTables = createTablesV1;
+function migrationsOf(views: readonly ViewSchema[], executed: readonly string[]): Record<string, Migration> {
+  const all: Record<string, Migration> = {};
+  // A view this process does not register (the relay's CLI registers none) keeps what it has: its
+  // recorded migrations are listed as done, since Kysely refuses a recorded migration it is not given.
+  for (const name of executed) all[name] = { up: async () => undefined };
+  Object.assign(all, SHARED_MIGRATIONS);
+  for (const view of views) {
+    for (const [name, up] of Object.entries(view.migrations)) all[`${view.name}/${name}`] = { up };
+  }
+  return all;
+}
 
-export async function dropTables(db: Kysely<any>, tables: ReadModelTables): Promise<void> {
-  for (const table of [tables.listing, tables.verification, tables.checkpoints]) {
-    await db.schema.dropTable(table).ifExists().execute();
+const MIGRATION_TABLE = 'read_model_migration';
+
+/** The names already recorded; none before the first migration created the table. */
+async function executedMigrations(db: Kysely<any>): Promise<string[]> {
+  try {
+    const rows = await db.selectFrom(MIGRATION_TABLE).select('name').execute();
+    return rows.map((row) => String(row.name));
+  } catch {
+    return [];
   }
 }
 
-// In code, not on disk: the bundle carries its migrations and nothing has to be copied beside dist/.
-const MIGRATIONS: Record<string, Migration> = {
-  '0001_read_model_tables': {
-    up: (db) => createTablesV1(db, LIVE_TABLES),
-    down: (db) => dropTables(db, LIVE_TABLES),
-  },
-};
-
-const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
-
 /**
- * Brings the live tables to the latest version. Safe to call from several processes at once:
- * PostgreSQL serialises them with Kysely's advisory lock, SQLite with the write lock every
- * read-model transaction takes first (see WriteLockingSqliteDialect).
+ * Brings the shared tables and every registered view's tables to their latest version. Safe to call
+ * from several processes at once: PostgreSQL serialises them with Kysely's advisory lock, SQLite with
+ * the write lock every read-model transaction takes first (see WriteLockingSqliteDialect).
  *
  * `schema` (PostgreSQL only) must match the `withSchema` of `db`; it also holds the bookkeeping.
  */
-export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<void> {
+export async function migrateToLatest(db: Kysely<any>, views: readonly ViewSchema[], schema?: string): Promise<void> {
+  // In code, not on disk: the bundle carries its migrations and nothing has to be copied beside dist/.
+  // Read before the migrator takes its lock: on SQLite the lock holds the only connection.
+  const migrations = migrationsOf(views, await executedMigrations(db));
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
   const migrator = new Migrator({
     db,
     provider,
+    allowUnorderedMigrations: true,
     // Own names, so another lib's Kysely migrations in the same database never collide with ours.
-    migrationTableName: 'read_model_migration',
+    migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: 'read_model_migration_lock',
     migrationTableSchema: schema,
   });

@@ -1,12 +1,10 @@
 import pg from 'pg';
 import { ReadModelBusyError } from '../../read-model.errors.js';
+import { translateReadModelError } from '../read-model.error-translation.js';
 import type { ProcessingLease } from '../../read-model.port.js';
 import type { LeaseProvider } from '../kysely/lease-provider.js';
 
 const HEARTBEAT_MS = 2_000;
-const LOCK_NOT_AVAILABLE = '55P03';
-/** pg-pool's error when no connection frees up within connectionTimeoutMillis (it has no code). */
-const POOL_EXHAUSTED = 'timeout exceeded when trying to connect';
 
 export interface NamedLockOptions {
   /** Each create holds one lock connection while it appends and waits for the views. */
@@ -103,9 +101,8 @@ export class AdvisoryLockLeases implements LeaseProvider {
     const client = await this.locks()
       .connect()
       .catch((error: unknown) => {
-        // Only "every lock connection is taken" is busy; an unreachable or misconfigured server is
-        // an outage the error filter reports (and logs) as such.
-        throw (error as Error | undefined)?.message === POOL_EXHAUSTED ? new ReadModelBusyError({ cause: error }) : error;
+        // "Every lock connection is taken" is busy; an unreachable server is an outage (logged as one).
+        throw translateReadModelError(error);
       });
     // A checked-out client that loses its connection emits 'error'; unheard, it would end the process.
     // The query in progress fails on its own, which is where it is handled.
@@ -114,12 +111,10 @@ export class AdvisoryLockLeases implements LeaseProvider {
     try {
       await client.query('select pg_advisory_lock(hashtext($1))', [key]);
     } catch (error) {
-      if ((error as { code?: unknown }).code !== LOCK_NOT_AVAILABLE) {
-        giveBack(client, error);
-        throw error;
-      }
-      giveBack(client); // a lock wait that timed out leaves a healthy connection
-      throw new ReadModelBusyError({ cause: error });
+      const translated = translateReadModelError(error);
+      // A lock wait that timed out (busy) leaves a healthy connection; anything else discards it.
+      giveBack(client, translated instanceof ReadModelBusyError ? undefined : error);
+      throw translated;
     }
     let result: T;
     try {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { describeReadModelContract } from '../../contract/read-model.contract.js';
+import { NOTES_VIEW, describeReadModelContract } from '../../contract/read-model.contract.js';
 import { openPostgresReadModel } from './postgres.read-model.js';
 
 // Not skipped when the server is down: an unreachable database fails every test of this file.
@@ -21,10 +21,10 @@ async function dropSchema(schema: string): Promise<void> {
 // A schema of its own per subject, dropped after: runs never see each other's tables.
 describeReadModelContract('postgres', async () => {
   const schema = `read_model_test_${run}_${++subjects}`;
-  const readModel = await openPostgresReadModel({ connectionString, schema });
+  const readModel = await openPostgresReadModel({ connectionString, schema, views: [NOTES_VIEW] });
   return {
     readModel,
-    openSibling: () => openPostgresReadModel({ connectionString, schema }),
+    openSibling: () => openPostgresReadModel({ connectionString, schema, views: [NOTES_VIEW] }),
     teardown: async () => {
       await readModel.close();
       await dropSchema(schema);

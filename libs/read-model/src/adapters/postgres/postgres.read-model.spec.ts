@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ReadModelBusyError } from '../../read-model.errors.js';
+import { ReadModelBusyError, ReadModelUnavailableError } from '../../read-model.errors.js';
 import type { ReadModel } from '../../read-model.port.js';
 import { AdvisoryLockLeases } from './advisory-lock.leases.js';
 import { openPostgresReadModel } from './postgres.read-model.js';
@@ -48,13 +48,12 @@ describe('PostgreSQL read model', () => {
     );
     expect(tables.map((table) => table.table_name)).toEqual([
       'checkpoints',
-      'key_listing',
-      'key_verification',
       'read_model_migration',
       'read_model_migration_lock',
+      'view_versions',
     ]);
-    const migrations = await query<{ name: string }>(`select name from "${schema}".read_model_migration`);
-    expect(migrations.map((migration) => migration.name)).toEqual(['0001_read_model_tables']);
+    const migrations = await query<{ name: string }>(`select name from "${schema}".read_model_migration order by name`);
+    expect(migrations.map((migration) => migration.name)).toEqual(['0001_read_model_tables', '0002_view_versions']);
   });
 
   it('fails to open, rather than hang, when the server cannot be reached', async () => {
@@ -147,8 +146,8 @@ describe('PostgreSQL read model', () => {
     const leases = new AdvisoryLockLeases(unreachable.toString(), schema);
     try {
       const failure = await leases.withLock('owner:t/x', async () => 'never').catch((error: unknown) => error);
-      expect(failure).not.toBeInstanceOf(ReadModelBusyError);
-      expect((failure as { code?: string }).code).toBe('ECONNREFUSED');
+      expect(failure).toBeInstanceOf(ReadModelUnavailableError);
+      expect(((failure as Error).cause as { code?: string }).code).toBe('ECONNREFUSED');
     } finally {
       await leases.close();
     }

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { JsonObject } from '@keystream/event-store';
+import type { KeyCreated } from '../domain/index.js';
+import {
+  API_KEY_EVENT_UPCASTERS,
+  MalformedEventError,
+  type StoredEvent,
+  createApiKeyEventCodec,
+  decodeApiKeyEvent,
+} from './api-key-event.codec.js';
+
+const ids = { tenantId: 't1', keyId: 'k1', ownerId: 'alice' };
+const createdData: KeyCreated['data'] = {
+  ...ids,
+  ownerFirstName: 'Alice',
+  ownerLastName: 'Liddell',
+  name: 'ci',
+  description: 'for CI',
+  scope: 'user',
+  expiresAt: '2027-01-01T00:00:00.000Z',
+  secretHash: 'scrypt$hash',
+  createdAt: '2026-11-22T10:00:00.000Z',
+};
+
+const stored = (type: string, data: JsonObject, metadata: JsonObject = { schemaVersion: 1 }): StoredEvent => ({ id: 'e1', type, data, metadata });
+
+describe('decodeApiKeyEvent', () => {
+  it('decodes every current event type to the typed event', () => {
+    expect(decodeApiKeyEvent(stored('KeyCreated', createdData))).toEqual({ type: 'KeyCreated', data: createdData });
+    const edited = { ...ids, changes: { name: { before: 'ci', after: 'deploy' } }, editedAt: '2026-11-22T10:00:00.000Z' };
+    expect(decodeApiKeyEvent(stored('KeyEdited', edited))).toEqual({ type: 'KeyEdited', data: edited });
+    for (const [type, at] of [['KeyRevoked', 'revokedAt'], ['KeyReactivated', 'reactivatedAt'], ['KeyDeleted', 'deletedAt']]) {
+      const data = { ...ids, [at]: '2026-11-22T10:00:00.000Z' };
+      expect(decodeApiKeyEvent(stored(type, data))).toEqual({ type, data });
+    }
+  });
+
+  it('reads an event without a schema version as version 1, the shape written before the envelope had one', () => {
+    expect(decodeApiKeyEvent(stored('KeyRevoked', { ...ids, revokedAt: 'x' }, {}))).toEqual({ type: 'KeyRevoked', data: { ...ids, revokedAt: 'x' } });
+  });
+
+  it('skips a type it does not know', () => {
+    expect(decodeApiKeyEvent(stored('KeyRenamed', ids))).toBeUndefined();
+  });
+
+  it('reports a malformed event by id and type instead of casting it', () => {
+    const withoutHash: JsonObject = { ...createdData };
+    delete withoutHash.secretHash;
+    expect(() => decodeApiKeyEvent(stored('KeyCreated', withoutHash))).toThrow(new MalformedEventError('e1', 'KeyCreated', 'secretHash must be strings'));
+    expect(() => decodeApiKeyEvent(stored('KeyCreated', { ...createdData, scope: 'root' }))).toThrow(/scope must be tenant or user/);
+    expect(() => decodeApiKeyEvent(stored('KeyEdited', { ...ids, editedAt: 'x', changes: { name: { after: 'y' } } }))).toThrow(/changes\.name/);
+    expect(() => decodeApiKeyEvent(stored('KeyDeleted', { ...ids, deletedAt: 7 }))).toThrow(MalformedEventError);
+  });
+
+  it('refuses a version newer than it reads, or one that is not a version', () => {
+    expect(() => decodeApiKeyEvent(stored('KeyDeleted', { ...ids, deletedAt: 'x' }, { schemaVersion: 2 }))).toThrow(/newer than this release reads/);
+    expect(() => decodeApiKeyEvent(stored('KeyDeleted', { ...ids, deletedAt: 'x' }, { schemaVersion: '1' }))).toThrow(/is not a version/);
+  });
+
+  it('has an upcaster slot for every event type', () => {
+    expect(Object.keys(API_KEY_EVENT_UPCASTERS).sort()).toEqual(['KeyCreated', 'KeyDeleted', 'KeyEdited', 'KeyReactivated', 'KeyRevoked']);
+  });
+});
+
+describe('upcasting', () => {
+  // A version 0 KeyCreated as an earlier release might have stored it: the expiry under `expiry`
+  // and no scope (every key was a user's).
+  const v0: JsonObject = { ...createdData, expiry: createdData.expiresAt };
+  delete v0.expiresAt;
+  delete v0.scope;
+  const fromV0 = createApiKeyEventCodec({
+    ...API_KEY_EVENT_UPCASTERS,
+    KeyCreated: { 0: ({ expiry, ...rest }) => ({ ...rest, expiresAt: expiry, scope: 'user' }) },
+  });
+
+  it('brings a version 0 event to the current shape', () => {
+    expect(fromV0(stored('KeyCreated', v0, { schemaVersion: 0 }))).toEqual({ type: 'KeyCreated', data: createdData });
+  });
+
+  it('checks the upcast result, and reports a version with no way up', () => {
+    expect(() => fromV0(stored('KeyCreated', { ...v0, expiry: undefined }, { schemaVersion: 0 }))).toThrow(/expiresAt must be strings/);
+    expect(() => fromV0(stored('KeyRevoked', { ...ids, revokedAt: 'x' }, { schemaVersion: 0 }))).toThrow(/no upcaster from schemaVersion 0/);
+    expect(() => decodeApiKeyEvent(stored('KeyCreated', v0, { schemaVersion: 0 }))).toThrow(/no upcaster from schemaVersion 0/);
+  });
+});

@@ -1,0 +1,23 @@
+import type { RecordedEvent } from '@keystream/event-store';
+import { decodeApiKeyEvent } from '../application/api-key-event.codec.js';
+import { API_KEY_STREAM_PREFIX, type ApiKeyEvent } from '../domain/index.js';
+
+/** A stored event as the views fold it: the key it belongs to, its stream revision, the fact. */
+export interface KeyEventAt {
+  keyId: string;
+  revision: number;
+  event: ApiKeyEvent;
+}
+
+/**
+ * A stored event as the views fold it, through the one event codec (which upcasts older schema
+ * versions and throws on a malformed fact, so the processor stops on it instead of skipping it);
+ * undefined for anything that is not an API key event: a projection accepts every recorded fact,
+ * even ones it ignores.
+ */
+export function decodeKeyEvent(recorded: RecordedEvent): KeyEventAt | undefined {
+  if (!recorded.streamName.startsWith(API_KEY_STREAM_PREFIX)) return undefined;
+  const event = decodeApiKeyEvent(recorded);
+  if (!event) return undefined;
+  return { keyId: recorded.streamName.slice(API_KEY_STREAM_PREFIX.length), revision: Number(recorded.revision), event };
+}

@@ -1,0 +1,23 @@
+import { keyListingView } from './key-listing/key-listing.view.js';
+import { keyVerificationView } from './key-verification/key-verification.view.js';
+import type { ReadView } from './view.js';
+
+export type { ReadView, ViewPort } from './view.js';
+export * from './key-listing/key-listing.row.js';
+export * from './key-listing/key-listing.queries.js';
+export { evolveListing } from './key-listing/key-listing.evolve.js';
+export { keyListingView } from './key-listing/key-listing.view.js';
+export * from './key-verification/key-verification.row.js';
+export * from './key-verification/key-verification.queries.js';
+export { evolveVerification } from './key-verification/key-verification.evolve.js';
+export { keyVerificationView } from './key-verification/key-verification.view.js';
+
+/**
+ * The view registry: every read view of the API key feature, one line each. The read model migrates,
+ * shadows and swaps their tables; processing runs and rebuilds their projections; the module offers
+ * their query ports. Command handlers wait for all of them.
+ */
+export const API_KEY_VIEWS: readonly ReadView[] = [
+  keyListingView,
+  keyVerificationView,
+];

@@ -1,0 +1,40 @@
+import type { ApiKeyEvent } from '../../domain/index.js';
+import type { KeyVerificationRow } from './key-verification.row.js';
+
+/** What the request path checks a presented key against; the only view that holds the hash. */
+export const evolveVerification = (
+  row: KeyVerificationRow | undefined,
+  event: ApiKeyEvent,
+  revision: number,
+): KeyVerificationRow | undefined => {
+  if (event.type === 'KeyCreated') {
+    const { data } = event;
+    return {
+      keyId: data.keyId,
+      tenantId: data.tenantId,
+      ownerId: data.ownerId,
+      scope: data.scope,
+      secretHash: data.secretHash,
+      expiresAt: data.expiresAt,
+      isActive: true,
+      deleted: false,
+      revision,
+    };
+  }
+  if (!row) return undefined;
+  switch (event.type) {
+    case 'KeyEdited':
+      return { ...row, expiresAt: event.data.changes.expiresAt?.after ?? row.expiresAt, revision };
+    case 'KeyRevoked':
+      return { ...row, isActive: false, revision };
+    case 'KeyReactivated':
+      return { ...row, isActive: true, revision };
+    case 'KeyDeleted':
+      // The hash is of no use once the key is gone; the tombstone keeps replays idempotent.
+      return { ...row, deleted: true, isActive: false, secretHash: '', revision };
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+};

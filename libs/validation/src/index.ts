@@ -1,0 +1,1 @@
+export * from './rfc3339.js';
