@@ -6,6 +6,7 @@ import type { UserCaller } from '../../domain/index.js';
 import { CorrelationId } from '../../http/request-context.js';
 import { ApiErrors } from '@keystream/problem-details';
 import { parseRfc3339 } from '@keystream/validation';
+import { customAnnotations, customLabels } from '../key-fields.dto.js';
 import { CreateKeyCommand } from './create-key.command.js';
 import { CreateKeyRequest, CreateKeyResponse } from './create-key.request.dto.js';
 
@@ -28,6 +29,8 @@ export class CreateKeyController {
         {
           name: body.metadata.name,
           description: body.metadata.annotations?.description ?? '',
+          annotations: customAnnotations(body.metadata.annotations) ?? {},
+          labels: customLabels(body.metadata.labels) ?? {},
           expiresAt: parseRfc3339(body.spec.expiry)!,
           ownerId: ownerFromSpec(caller, body.spec.userUid),
         },
