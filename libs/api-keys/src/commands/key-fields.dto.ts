@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Length, Matches, MaxLength, ValidateBy } from 'class-validator';
-import { METADATA_LIMITS, RESERVED_ANNOTATIONS, type StringMap, customEntries, stringMapProblems } from '../domain/index.js';
-import { IsCalendarDateTime, NAME_PATTERN, trim } from '../http/validation.js';
+import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { type FieldError, METADATA_LIMITS, RESERVED_ANNOTATIONS, type StringMap, customEntries, stringMapProblems } from '../domain/index.js';
+import { IsCalendarDateTime, NAME_PATTERN, ValidateFields, trim } from '../http/validation.js';
 
 /**
  * `metadata.annotations`: free-form, as Palette's spec has it. `description` is the key's
@@ -19,29 +19,34 @@ const mapSchema = (description: string): ApiPropertyOptions => ({
   description,
 });
 
-/** A free-form map within the bounds; each problem is named in the message (class-validator keeps one per rule). */
-const IsStringMap = (reserved: readonly string[] = []) =>
-  ValidateBy({
-    name: 'isStringMap',
-    validator: {
-      validate: (value, args) => stringMapProblems(args?.property ?? '', value, reserved).length === 0,
-      defaultMessage: (args) =>
-        stringMapProblems(args?.property ?? '', args?.value, reserved)
-          .map((problem) => `${problem.field}: ${problem.message}`)
-          .join('; '),
-    },
-  });
+/** A free-form map within the bounds, each problem named by its entry. */
+const IsStringMap = (name: string, reserved: readonly string[] = []) =>
+  ValidateFields(name, (value) => stringMapProblems('', value, reserved).map((p) => ({ ...p, field: p.field.replace(/^\./, '') })));
 
-const IsDescription = () =>
-  ValidateBy({
-    name: 'isDescription',
-    validator: {
-      validate: (value: unknown) => {
-        const description = (value as KeyAnnotations | undefined)?.description;
-        return description === undefined || (typeof description === 'string' && description.length <= 1024);
-      },
-      defaultMessage: () => 'annotations.description must be a string of at most 1024 characters',
-    },
+/** The reserved annotations: `description` is the key's; the read-only ones, if echoed back, must at least be strings. */
+const reservedAnnotationProblems = (value: unknown): FieldError[] => {
+  if (typeof value !== 'object' || value === null) return [];
+  const annotations = value as Record<string, unknown>;
+  const problems: FieldError[] = [];
+  const { description } = annotations;
+  if (description !== undefined && (typeof description !== 'string' || description.length > 1024)) {
+    problems.push({ field: 'description', message: 'must be a string of at most 1024 characters' });
+  }
+  for (const key of RESERVED_ANNOTATIONS.filter((k) => k !== 'description')) {
+    if (annotations[key] !== undefined && typeof annotations[key] !== 'string') problems.push({ field: key, message: 'must be a string' });
+  }
+  return problems;
+};
+
+/**
+ * A free-form map as it arrived. class-transformer copies objects key by key and skips keys named
+ * like inherited members (`toString`, `valueOf`, ...), which are ordinary keys in a map; so the map
+ * is taken from the raw body, own entries only (the edge has refused `__proto__` and its kin).
+ */
+const RawMap = () =>
+  Transform(({ obj, key }) => {
+    const raw = (obj as Record<string, unknown>)[key];
+    return typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? Object.fromEntries(Object.entries(raw)) : raw;
   });
 
 /** The annotations a command stores: reserved keys out, the rest as sent. */
@@ -64,14 +69,14 @@ export class KeyMetadataDto {
       `\`ownerUid\`, \`tenantUid\`, \`scope\` are read-only. Others: at most ${METADATA_LIMITS.entries}, keys Kubernetes ` +
       `qualified names, values at most ${METADATA_LIMITS.valueLength} characters. An update replaces them when given.`,
   ))
-  @IsOptional() @IsStringMap(RESERVED_ANNOTATIONS) @IsDescription()
+  @RawMap() @IsOptional() @IsStringMap('isAnnotationMap', RESERVED_ANNOTATIONS) @ValidateFields('isReservedAnnotations', reservedAnnotationProblems)
   annotations?: KeyAnnotations;
 
   @ApiPropertyOptional(mapSchema(
     `Free-form string map (Palette's): at most ${METADATA_LIMITS.entries}, keys Kubernetes qualified names, values at most ` +
       `${METADATA_LIMITS.valueLength} characters. An update replaces them when given.`,
   ))
-  @IsOptional() @IsStringMap()
+  @RawMap() @IsOptional() @IsStringMap('isLabelMap')
   labels?: Record<string, string>;
 
   @ApiPropertyOptional({ readOnly: true, format: 'date-time' }) @IsOptional() @IsCalendarDateTime() creationTimestamp?: string;
