@@ -11,6 +11,7 @@ import { EVENT_STORE, type EventStore } from '@keystream/event-store';
 import { ProcessingRuntime } from '@keystream/processing';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { createApp } from '../../apps/api/src/create-app.js';
+import { paletteContractViolations } from '../palette/support/palette-contract.js';
 import { JWT_SECRET, type Headers } from './support/callers.js';
 import type { ApiResponse, CallOptions } from './support/http.js';
 
@@ -97,7 +98,10 @@ export async function startApp(kind: ReadModelKind, extraEnv: Record<string, str
   const call = async (method: string, url: string, options: CallOptions = {}): Promise<ApiResponse> => {
     const payload =
       options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    const headers: Headers = { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
+    // Keystream's own tests read its extension members (listmeta, status.expired) unless they test
+    // what a client that knows only Palette's spec gets.
+    const extensions: Headers = options.paletteOnly ? {} : { 'keystream-extensions': 'true' };
+    const headers: Headers = { ...extensions, ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
     const query = options.query && Object.fromEntries(Object.entries(options.query).map(([k, v]) => [k, String(v)]));
     const response = await app.getHttpAdapter().getInstance().inject({ method: method as 'GET', url, headers, payload, query });
     let json: unknown;
@@ -106,7 +110,12 @@ export async function startApp(kind: ReadModelKind, extraEnv: Record<string, str
     } catch {
       json = undefined;
     }
-    return { status: response.statusCode, headers: response.headers, text: response.body, json };
+    const result = { status: response.statusCode, headers: response.headers, text: response.body, json };
+    // Every exchange on a Palette route is checked against Palette's published spec.
+    const fullUrl = query ? `${url}?${new URLSearchParams(query)}` : url;
+    const violations = paletteContractViolations({ method, url: fullUrl, headers }, result);
+    if (violations.length > 0) throw new Error(`Palette contract broken:\n  ${violations.join('\n  ')}`);
+    return result;
   };
 
   const handle: E2eApp = {

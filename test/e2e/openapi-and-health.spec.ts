@@ -10,6 +10,7 @@ const CONTRACT: [method: string, path: string, success: string, errors: string[]
   ['put', '/v1/apiKeys/{uid}/state', '204', ['400', '401', '404', '409', '412', '429', '503']],
   ['patch', '/v1/apiKeys/{uid}', '204', ['400', '401', '404', '409', '412', '429', '503']],
   ['delete', '/v1/apiKeys/{uid}', '204', ['401', '404', '429', '503']],
+  ['get', '/v1/users/info', '200', ['401', '429', '503']],
 ];
 /** The audit trail for tenant admins, an extension beyond Palette's API. */
 const AUDIT_ROUTE: (typeof CONTRACT)[number] = ['get', '/v1/audit/events', '200', ['400', '401', '403', '429', '503']];

@@ -73,13 +73,12 @@ describe.each(READ_MODELS)('fuzzer findings stay fixed (%s read model)', (kind) 
       expect((await h.current.call('GET', url, { headers: { apiKey: key.apiKey } })).status).toBe(200);
     });
 
-    it.each(['hasOwnProperty', 'valueOf', '__defineGetter__', 'toString', 'isPrototypeOf', '__lookupSetter__'])('"%s" is refused at every depth of POST and PUT', async (name) => {
+    it.each(['hasOwnProperty', 'valueOf', '__defineGetter__', 'toString', 'isPrototypeOf', '__lookupSetter__'])('"%s" is refused as a field at every depth of POST and PUT', async (name) => {
       const { alice, url, expectNothingWritten } = await setUp();
       const expiry = createBody('x').spec.expiry;
       const places: Array<[string, unknown]> = [
         [name, { metadata: { name: 'k' }, spec: { expiry }, [name]: 1 }],
         [`metadata.${name}`, { metadata: { name: 'k', [name]: 'x' }, spec: { expiry } }],
-        [`metadata.annotations.${name}`, { metadata: { name: 'k', annotations: { [name]: 'x' } }, spec: { expiry } }],
         [`spec.${name}`, { metadata: { name: 'k' }, spec: { expiry, [name]: 'x' } }],
       ];
       for (const [field, body] of places) {
@@ -89,11 +88,21 @@ describe.each(READ_MODELS)('fuzzer findings stay fixed (%s read model)', (kind) 
       await expectNothingWritten();
     });
 
+    it.each(['hasOwnProperty', 'valueOf', 'toString'])('"%s" is an ordinary key inside the free-form annotations and labels', async (name) => {
+      const { alice } = await setUp();
+      const body = { metadata: { name: 'k', annotations: { [name]: 'a' }, labels: { [name]: 'l' } }, spec: { expiry: createBody('x').spec.expiry } };
+      const created = await send('POST', '/v1/apiKeys', alice, body);
+      expect(created.status, created.text).toBe(201);
+      const got = await h.current.call('GET', `/v1/apiKeys/${created.json.uid}`, { headers: alice.headers });
+      expect([got.json.metadata.annotations[name], got.json.metadata.labels[name]]).toEqual(['a', 'l']);
+    });
+
     it.each(['constructor', '__proto__', 'prototype'])('the reserved name "%s" is refused in bodies at any depth and in every query', async (name) => {
       const { alice, url, expectNothingWritten } = await setUp();
       const expiry = createBody('x').spec.expiry;
       expect400(await send('POST', '/v1/apiKeys', alice, `{"metadata":{"name":"k","${name}":"x"},"spec":{"expiry":"${expiry}"}}`), name === '__proto__' ? 'body' : `metadata.${name}`);
       expect400(await send('PUT', url, alice, `{"metadata":{"name":"k","annotations":{"${name}":{"a":1}}}}`), name === '__proto__' ? 'body' : `metadata.annotations.${name}`);
+      expect400(await send('PUT', url, alice, `{"metadata":{"name":"k","labels":{"${name}":"x"}}}`), name === '__proto__' ? 'body' : `metadata.labels.${name}`);
       for (const path of ['/v1/apiKeys', url, '/v1/audit/events']) expect400(await h.current.call('GET', `${path}?${name}=x`, { headers: alice.headers }), name);
       await expectNothingWritten();
     });

@@ -18,6 +18,7 @@ import { GetKeyController } from './queries/get-key/get-key.controller.js';
 import { GetKeyHandler } from './queries/get-key/get-key.handler.js';
 import { ListKeysController } from './queries/list-keys/list-keys.controller.js';
 import { ListKeysHandler } from './queries/list-keys/list-keys.handler.js';
+import { UserInfoController } from './queries/user-info/user-info.controller.js';
 import { API_KEY_VIEWS } from './views/index.js';
 
 // The guard's principal reaches the commands as the domain's UserCaller: this fails to compile as
@@ -36,7 +37,7 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
 /** Everything about API keys over HTTP: handlers, controllers, the verifier and the projections. */
 @Module({
   imports: [CqrsModule],
-  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController],
+  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController],
   providers: [
     ...handlers,
     ...viewPorts,

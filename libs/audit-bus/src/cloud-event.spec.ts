@@ -63,7 +63,7 @@ describe('toCloudEvent', () => {
         actor: { userUid: 'admin-1', via: 'jwt' },
         revision: 0,
         correlationId: 'corr-1',
-        key: { name: 'ci', description: 'deploys', scope: 'user', expiry: '2027-01-01T00:00:00.000Z' },
+        key: { name: 'ci', description: 'deploys', scope: 'user', expiry: '2027-01-01T00:00:00.000Z', annotations: {}, labels: {} },
       },
     });
     expect(JSON.stringify(event)).not.toContain('c2FsdHNhbHQ');
@@ -91,6 +91,15 @@ describe('toCloudEvent', () => {
     const event = toCloudEvent(recorded('KeyEdited', { ...ids, changes, editedAt: '2026-11-22T10:00:00.000Z' }, metadata, 3n));
     expect(event?.type).toBe('io.keystream.apikey.edited.v1');
     expect(event?.data).toMatchObject({ action: 'edited', revision: 3, changes: { description: changes.description, expiry: changes.expiresAt } });
+  });
+
+  it('carries annotations and labels, which are not secret, on created and edited', () => {
+    const v2 = { ...metadata, schemaVersion: 2 };
+    const withMaps = toCloudEvent({ ...created({ annotations: { team: 'platform' }, labels: { env: 'prod' } }), metadata: v2 });
+    expect(withMaps?.data.key).toMatchObject({ annotations: { team: 'platform' }, labels: { env: 'prod' } });
+    const changes = { labels: { before: {}, after: { env: 'prod' } }, annotations: { before: { a: '1' }, after: {} } };
+    const edited = toCloudEvent(recorded('KeyEdited', { ...ids, changes, editedAt: '2026-11-22T10:00:00.000Z' }, v2, 1n));
+    expect(edited?.data.changes).toEqual(changes);
   });
 
   it.each([

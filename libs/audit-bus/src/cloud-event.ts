@@ -54,6 +54,11 @@ export interface AuditFieldChange {
   after: string;
 }
 
+export interface AuditMapChange {
+  before: Record<string, string>;
+  after: Record<string, string>;
+}
+
 export interface AuditEventData {
   action: AuditAction;
   tenantUid: string;
@@ -63,10 +68,16 @@ export interface AuditEventData {
   /** The key stream's revision: 0 for `created`, then +1 per event, so readers can check order. */
   revision: number;
   correlationId?: string;
-  /** `created` only: the key as issued, without its value or hash. */
-  key?: { name: string; description: string; scope: string; expiry: string };
-  /** `edited` only: each changed field before and after. */
-  changes?: { name?: AuditFieldChange; description?: AuditFieldChange; expiry?: AuditFieldChange };
+  /** `created` only: the key as issued, without its value or hash (annotations and labels are not secret). */
+  key?: { name: string; description: string; scope: string; expiry: string; annotations: Record<string, string>; labels: Record<string, string> };
+  /** `edited` only: each changed field before and after (the whole map, for annotations and labels). */
+  changes?: {
+    name?: AuditFieldChange;
+    description?: AuditFieldChange;
+    expiry?: AuditFieldChange;
+    annotations?: AuditMapChange;
+    labels?: AuditMapChange;
+  };
 }
 
 export interface AuditCloudEvent {
@@ -121,8 +132,8 @@ export function toCloudEvent(recorded: RecordedEvent, event: ApiKeyEvent, option
 function detailsOf(event: ApiKeyEvent): Pick<AuditEventData, 'key' | 'changes'> {
   switch (event.type) {
     case 'KeyCreated': {
-      const { name, description, scope, expiresAt } = event.data;
-      return { key: { name, description, scope, expiry: expiresAt } };
+      const { name, description, scope, expiresAt, annotations, labels } = event.data;
+      return { key: { name, description, scope, expiry: expiresAt, annotations: stringMap(annotations), labels: stringMap(labels) } };
     }
     case 'KeyEdited':
       return { changes: pickChanges(event.data.changes) };
@@ -144,8 +155,16 @@ function pickChanges(changes: KeyChanges): NonNullable<AuditEventData['changes']
   if (changes.name) picked.name = pick(changes.name);
   if (changes.description) picked.description = pick(changes.description);
   if (changes.expiresAt) picked.expiry = pick(changes.expiresAt);
+  for (const field of ['annotations', 'labels'] as const) {
+    const change = changes[field];
+    if (change) picked[field] = { before: stringMap(change.before), after: stringMap(change.after) };
+  }
   return picked;
 }
+
+/** A fresh map of string entries only: the allow-list reaches into maps too. */
+const stringMap = (map: Readonly<Record<string, unknown>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(map).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 
 const AUTH_METHODS: readonly AuditAuthMethod[] = ['jwt', 'apiKey', 'system'];
 

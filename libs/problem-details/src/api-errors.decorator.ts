@@ -42,10 +42,19 @@ const REQUIRED: Record<RequiredKeys<ProblemDocument>, true> = { type: true, titl
 
 export const PROBLEM_SCHEMA = { type: 'object', required: Object.keys(REQUIRED), properties: PROPERTIES };
 
+/** How the media type of an error is chosen (problem-details.filter.ts, errorMediaType). */
+const NEGOTIATION =
+  ' The same body comes as application/problem+json when Accept names it, is absent or only wildcards, ' +
+  'and as application/json when Accept names application/json and not problem+json (as Palette’s Go SDK sends).';
+
 /** Documents the RFC 9457 problem responses a route can give, besides those every route can. */
 export const ApiErrors = (...statuses: number[]) =>
   applyDecorators(
     ...[...statuses, ...EVERY_ROUTE].map((status) =>
-      ApiResponse({ status, description: DESCRIPTIONS[status], content: { 'application/problem+json': { schema: PROBLEM_SCHEMA } } }),
+      ApiResponse({
+        status,
+        description: `${DESCRIPTIONS[status]}.${NEGOTIATION}`,
+        content: { 'application/problem+json': { schema: PROBLEM_SCHEMA }, 'application/json': { schema: PROBLEM_SCHEMA } },
+      }),
     ),
   );

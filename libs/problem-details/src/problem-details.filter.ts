@@ -1,8 +1,23 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import Negotiator from 'negotiator';
 import { toProblem } from './to-problem.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+export const JSON_CONTENT_TYPE = 'application/json';
+
+/**
+ * The media type of an error answer. The body is the same RFC 9457 document either way; only the
+ * label changes. Palette's Go SDK (go-openapi) picks a decoder by media type before it looks at the
+ * status and knows `application/json` but not `application/problem+json`, and it sends
+ * `Accept: application/json`. So: problem+json when Accept names it, or names neither type (absent,
+ * `*` wildcards); plain JSON when Accept names `application/json` and not problem+json.
+ */
+export const errorMediaType = (accept: string | string[] | undefined): string => {
+  const named = new Negotiator({ headers: { accept: Array.isArray(accept) ? accept.join(',') : accept } }).mediaTypes();
+  if (named.includes(PROBLEM_CONTENT_TYPE)) return PROBLEM_CONTENT_TYPE;
+  return named.includes(JSON_CONTENT_TYPE) ? JSON_CONTENT_TYPE : PROBLEM_CONTENT_TYPE;
+};
 
 /** The single place where errors become HTTP responses. */
 @Catch()
@@ -29,5 +44,10 @@ export const sendProblem = (
   // An expected refusal, but one operators need to see: the service is degraded.
   else if (problem.status === 503) logger.warn(`${instance ?? ''} answered 503: ${problem.body.detail}`);
   if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
-  reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.body));
+  const mediaType = errorMediaType(reply.request?.headers.accept);
+  reply
+    .status(problem.status)
+    .header('content-type', `${mediaType}; charset=utf-8`)
+    .header('vary', 'Accept')
+    .send(JSON.stringify(problem.body));
 };

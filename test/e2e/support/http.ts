@@ -17,6 +17,8 @@ export interface CallOptions {
   /** An object is sent as JSON; a string is sent as it is (with a JSON content type). */
   body?: unknown;
   query?: Record<string, string | number | boolean>;
+  /** Send no `Keystream-Extensions` header: answers carry Palette's members only. */
+  paletteOnly?: boolean;
 }
 
 // ---------------------------------------------------------------- problem documents

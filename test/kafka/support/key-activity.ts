@@ -49,7 +49,7 @@ export class KeyActivity {
     const value = newApiKeyValue(keyId);
     const secretHash = await hasher.hash(value);
     await this.run(keyId, caller, (now) => ({
-      type: 'CreateKey', caller, keyId, ownerId, ownerFirstName: 'Ada', ownerLastName: 'Lovelace', name, description: '',
+      type: 'CreateKey', caller, keyId, ownerId, ownerFirstName: 'Ada', ownerLastName: 'Lovelace', name, description: '', annotations: {}, labels: {},
       expiresAt: new Date(now.getTime() + 30 * 86_400_000), secretHash, ownerKeyCount: 0, limits: LIMITS, now,
     }));
     return { keyId, value, secretHash };

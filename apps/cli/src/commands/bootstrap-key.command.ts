@@ -19,6 +19,8 @@ export const bootstrapKeyCommand = () =>
             {
               name: options.name,
               description: 'Created by keystream bootstrap-key',
+              annotations: {},
+              labels: {},
               expiresAt: expiryFromPreset(new Date(), options.days),
               ownerId: options.user,
             },

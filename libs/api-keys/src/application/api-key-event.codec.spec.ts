@@ -10,7 +10,8 @@ import {
 } from './api-key-event.codec.js';
 
 const ids = { tenantId: 't1', keyId: 'k1', ownerId: 'alice' };
-const createdData: KeyCreated['data'] = {
+/** A KeyCreated as version 1 stored it: no free-form metadata. */
+const createdV1 = {
   ...ids,
   ownerFirstName: 'Alice',
   ownerLastName: 'Liddell',
@@ -20,9 +21,10 @@ const createdData: KeyCreated['data'] = {
   expiresAt: '2027-01-01T00:00:00.000Z',
   secretHash: 'scrypt$hash',
   createdAt: '2026-11-22T10:00:00.000Z',
-};
+} as const;
+const createdData: KeyCreated['data'] = { ...createdV1, annotations: { team: 'platform' }, labels: { env: 'prod' } };
 
-const stored = (type: string, data: JsonObject, metadata: JsonObject = { schemaVersion: 1 }): StoredEvent => ({ id: 'e1', type, data, metadata });
+const stored = (type: string, data: JsonObject, metadata: JsonObject = { schemaVersion: 2 }): StoredEvent => ({ id: 'e1', type, data, metadata });
 
 describe('decodeApiKeyEvent', () => {
   it('decodes every current event type to the typed event', () => {
@@ -53,7 +55,7 @@ describe('decodeApiKeyEvent', () => {
   });
 
   it('refuses a version newer than it reads, or one that is not a version', () => {
-    expect(() => decodeApiKeyEvent(stored('KeyDeleted', { ...ids, deletedAt: 'x' }, { schemaVersion: 2 }))).toThrow(/newer than this release reads/);
+    expect(() => decodeApiKeyEvent(stored('KeyDeleted', { ...ids, deletedAt: 'x' }, { schemaVersion: 3 }))).toThrow(/newer than this release reads/);
     expect(() => decodeApiKeyEvent(stored('KeyDeleted', { ...ids, deletedAt: 'x' }, { schemaVersion: '1' }))).toThrow(/is not a version/);
   });
 
@@ -65,16 +67,31 @@ describe('decodeApiKeyEvent', () => {
 describe('upcasting', () => {
   // A version 0 KeyCreated as an earlier release might have stored it: the expiry under `expiry`
   // and no scope (every key was a user's).
-  const v0: JsonObject = { ...createdData, expiry: createdData.expiresAt };
+  const v0: JsonObject = { ...createdV1, expiry: createdV1.expiresAt };
   delete v0.expiresAt;
   delete v0.scope;
   const fromV0 = createApiKeyEventCodec({
     ...API_KEY_EVENT_UPCASTERS,
-    KeyCreated: { 0: ({ expiry, ...rest }) => ({ ...rest, expiresAt: expiry, scope: 'user' }) },
+    KeyCreated: { ...API_KEY_EVENT_UPCASTERS.KeyCreated, 0: ({ expiry, ...rest }) => ({ ...rest, expiresAt: expiry, scope: 'user' }) },
   });
 
-  it('brings a version 0 event to the current shape', () => {
-    expect(fromV0(stored('KeyCreated', v0, { schemaVersion: 0 }))).toEqual({ type: 'KeyCreated', data: createdData });
+  it('brings a version 1 KeyCreated, stored before annotations and labels, to version 2 with empty maps', () => {
+    expect(decodeApiKeyEvent(stored('KeyCreated', createdV1, { schemaVersion: 1 }))).toEqual({
+      type: 'KeyCreated',
+      data: { ...createdV1, annotations: {}, labels: {} },
+    });
+    const edited = { ...ids, changes: { name: { before: 'ci', after: 'deploy' } }, editedAt: '2026-11-22T10:00:00.000Z' };
+    expect(decodeApiKeyEvent(stored('KeyEdited', edited, { schemaVersion: 1 }))).toEqual({ type: 'KeyEdited', data: edited });
+  });
+
+  it('refuses metadata maps that hold anything but strings', () => {
+    expect(() => decodeApiKeyEvent(stored('KeyCreated', { ...createdData, labels: { env: 1 } }))).toThrow(/labels must be maps of strings/);
+    const edit = { ...ids, editedAt: 'x', changes: { annotations: { before: {}, after: 'x' } } };
+    expect(() => decodeApiKeyEvent(stored('KeyEdited', edit))).toThrow(/changes\.annotations/);
+  });
+
+  it('brings a version 0 event to the current shape, step by step', () => {
+    expect(fromV0(stored('KeyCreated', v0, { schemaVersion: 0 }))).toEqual({ type: 'KeyCreated', data: { ...createdV1, annotations: {}, labels: {} } });
   });
 
   it('checks the upcast result, and reports a version with no way up', () => {

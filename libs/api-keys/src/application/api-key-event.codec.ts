@@ -26,13 +26,18 @@ export type Upcaster = (data: JsonObject) => JsonObject;
 /** Per event type, the upcaster from each older version N to N + 1; a Record, so no type is forgotten. */
 export type UpcasterTable = { readonly [T in ApiKeyEventType]: Readonly<Partial<Record<number, Upcaster>>> };
 
-/** Empty while every stored event is version 1: a change of shape adds its step here, with a fixture test. */
+/** Version 1 had no free-form metadata; a key created then has none. */
+const noMetadataYet: Upcaster = (data) => ({ ...data, annotations: {}, labels: {} });
+const unchanged: Upcaster = (data) => data;
+
+/** From each older version to the next, per type: a change of shape adds its step here, with a fixture test. */
 export const API_KEY_EVENT_UPCASTERS: UpcasterTable = {
-  KeyCreated: {},
-  KeyEdited: {},
-  KeyRevoked: {},
-  KeyReactivated: {},
-  KeyDeleted: {},
+  KeyCreated: { 1: noMetadataYet },
+  // Version 2 only added optional changes (annotations, labels): a version 1 edit reads as it is.
+  KeyEdited: { 1: unchanged },
+  KeyRevoked: { 1: unchanged },
+  KeyReactivated: { 1: unchanged },
+  KeyDeleted: { 1: unchanged },
 };
 
 /** Events stored before the envelope carried `schemaVersion` have version 1's shape. */
@@ -56,16 +61,30 @@ const both =
 
 const scope: Check = (data) => (data.scope === 'tenant' || data.scope === 'user' ? undefined : 'scope must be tenant or user');
 
-/** Each named change, when present, is `{ before, after }` of strings; unknown names pass (the audit relay drops them). */
+const isStringMap = (value: unknown): boolean => isObject(value) && Object.values(value).every((entry) => typeof entry === 'string');
+
+const stringMaps =
+  (...fields: string[]): Check =>
+  (data) => {
+    const bad = fields.filter((field) => !isStringMap(data[field]));
+    return bad.length === 0 ? undefined : `${bad.join(', ')} must be maps of strings`;
+  };
+
+/**
+ * Each named change, when present, is `{ before, after }` of strings (of string maps for the
+ * metadata maps); unknown names pass (the audit relay drops them).
+ */
 const changes: Check = (data) => {
   const value = data.changes;
   if (!isObject(value)) return 'changes must be an object';
-  for (const field of ['name', 'description', 'expiresAt']) {
+  const kinds: [string, (v: unknown) => boolean][] = [
+    ...['name', 'description', 'expiresAt'].map((field): [string, (v: unknown) => boolean] => [field, (v) => typeof v === 'string']),
+    ...['annotations', 'labels'].map((field): [string, (v: unknown) => boolean] => [field, isStringMap]),
+  ];
+  for (const [field, valid] of kinds) {
     const change = value[field];
     if (change === undefined) continue;
-    if (!isObject(change) || typeof change.before !== 'string' || typeof change.after !== 'string') {
-      return `changes.${field} must have string before and after`;
-    }
+    if (!isObject(change) || !valid(change.before) || !valid(change.after)) return `changes.${field} must have a valid before and after`;
   }
   return undefined;
 };
@@ -74,6 +93,7 @@ const changes: Check = (data) => {
 const SHAPES: Record<ApiKeyEventType, Check> = {
   KeyCreated: both(
     strings(...IDS, 'ownerFirstName', 'ownerLastName', 'name', 'description', 'expiresAt', 'secretHash', 'createdAt'),
+    stringMaps('annotations', 'labels'),
     scope,
   ),
   KeyEdited: both(strings(...IDS, 'editedAt'), changes),

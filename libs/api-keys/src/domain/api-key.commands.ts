@@ -1,4 +1,5 @@
 import type { Caller } from './caller.js';
+import type { StringMap } from './key-metadata.js';
 
 /** Policy values that come from configuration; on the command so `decide` stays pure. */
 export interface KeyLimits {
@@ -15,6 +16,9 @@ export interface CreateKey {
   ownerLastName: string;
   name: string;
   description: string;
+  /** Free-form, reserved keys already removed. */
+  annotations: StringMap;
+  labels: StringMap;
   expiresAt: Date;
   secretHash: string;
   /** Keys the owner holds now (deleted ones excluded), read by the handler. */
@@ -29,6 +33,9 @@ export interface EditKey {
   keyId: string;
   name?: string;
   description?: string;
+  /** Undefined keeps the map; a map replaces it whole (reserved keys already removed). */
+  annotations?: StringMap;
+  labels?: StringMap;
   /** Undefined keeps the current expiry (Palette's zero time means "not provided"). */
   expiresAt?: Date;
   /** A client may send the owner back; anything but the current owner is a reassignment. */

@@ -30,6 +30,8 @@ const create = (overrides: Partial<CreateKey> = {}): CreateKey => ({
   ownerLastName: 'Liddell',
   name: 'ci',
   description: 'for CI',
+  annotations: { team: 'platform' },
+  labels: {},
   expiresAt: inDays(30),
   secretHash: 'scrypt$hash',
   ownerKeyCount: 0,
@@ -48,6 +50,8 @@ const created = (data: Partial<KeyCreated['data']> = {}): KeyCreated => ({
     ownerLastName: 'Liddell',
     name: 'ci',
     description: 'for CI',
+    annotations: { team: 'platform' },
+    labels: {},
     scope: 'user',
     expiresAt: inDays(30).toISOString(),
     secretHash: 'scrypt$hash',
@@ -111,6 +115,29 @@ describe('EditKey', () => {
           data: { ...ids, changes: { name: { before: 'ci', after: 'deploy' } }, editedAt: now.toISOString() },
         },
       ]));
+
+  it('replaces the annotations or labels it is given, whole, and keeps the ones it is not given', () =>
+    given([created()])
+      .when(edit(alice, { annotations: { team: 'sre', oncall: 'yes' } }))
+      .then([
+        {
+          type: 'KeyEdited',
+          data: {
+            ...ids,
+            changes: { annotations: { before: { team: 'platform' }, after: { team: 'sre', oncall: 'yes' } } },
+            editedAt: now.toISOString(),
+          },
+        },
+      ]));
+
+  it('records labels set on a key that had none, and nothing for maps that are equal in another order', () => {
+    given([created({ annotations: { a: '1', b: '2' } })])
+      .when(edit(alice, { annotations: { b: '2', a: '1' }, labels: {} }))
+      .thenNothingHappened();
+    given([created()])
+      .when(edit(alice, { labels: { env: 'prod' } }))
+      .then([{ type: 'KeyEdited', data: { ...ids, changes: { labels: { before: {}, after: { env: 'prod' } } }, editedAt: now.toISOString() } }]);
+  });
 
   it('changes the expiry within the limits', () =>
     given([created()])

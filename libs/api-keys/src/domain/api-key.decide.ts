@@ -12,6 +12,7 @@ import {
 import type { ApiKeyState } from './api-key.state.js';
 import type { Caller } from './caller.js';
 import { checkExpiry, hasExpired } from './expiry.js';
+import { sameStringMap } from './key-metadata.js';
 import { canSee } from './visibility.js';
 
 type ExistingKey = Exclude<ApiKeyState, { status: 'absent' | 'deleted' }>;
@@ -77,6 +78,8 @@ const createKey = (command: CreateKey, state: ApiKeyState): ApiKeyEvent[] => {
         ownerLastName: command.ownerLastName,
         name: command.name,
         description: command.description,
+        annotations: command.annotations,
+        labels: command.labels,
         scope: forSelfAsAdmin ? 'tenant' : 'user',
         expiresAt: command.expiresAt.toISOString(),
         secretHash: command.secretHash,
@@ -92,6 +95,10 @@ const editKey = (command: EditKey, key: ExistingKey): ApiKeyEvent[] => {
   if (command.name !== undefined && command.name !== key.name) changes.name = { before: key.name, after: command.name };
   if (command.description !== undefined && command.description !== key.description) {
     changes.description = { before: key.description, after: command.description };
+  }
+  for (const field of ['annotations', 'labels'] as const) {
+    const after = command[field];
+    if (after !== undefined && !sameStringMap(after, key[field])) changes[field] = { before: key[field], after };
   }
   if (command.expiresAt !== undefined && command.expiresAt.getTime() !== new Date(key.expiresAt).getTime()) {
     const invalidExpiry = checkExpiry(command.expiresAt, command.now, command.limits.maxLifetimeDays);

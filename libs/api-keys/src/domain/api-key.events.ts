@@ -3,6 +3,8 @@
  * they are. None of them carries the key value; only KeyCreated carries its scrypt hash, which the
  * audit relay leaves out.
  */
+import type { StringMap } from './key-metadata.js';
+
 export type KeyScope = 'tenant' | 'user';
 
 export interface KeyCreated {
@@ -15,6 +17,9 @@ export interface KeyCreated {
     ownerLastName: string;
     name: string;
     description: string;
+    /** Free-form, reserved keys excluded (since schema version 2; older events upcast to `{}`). */
+    annotations: StringMap;
+    labels: StringMap;
     scope: KeyScope;
     expiresAt: string;
     secretHash: string;
@@ -31,6 +36,9 @@ export interface KeyChanges {
   name?: FieldChange<string>;
   description?: FieldChange<string>;
   expiresAt?: FieldChange<string>;
+  /** The whole map before and after (schema version 2). */
+  annotations?: FieldChange<StringMap>;
+  labels?: FieldChange<StringMap>;
 }
 
 export interface KeyEdited {
@@ -74,7 +82,7 @@ export const API_KEY_EVENT_TYPES = Object.keys(EVENT_TYPES) as readonly ApiKeyEv
  * Written in each stored event's metadata and bumped when an event's data changes shape; the codec
  * (application/api-key-event.codec.ts) upcasts older versions on read. All stored events are 1 so far.
  */
-export const API_KEY_EVENT_SCHEMA_VERSION = 1;
+export const API_KEY_EVENT_SCHEMA_VERSION = 2;
 
 export const API_KEY_STREAM_PREFIX = 'apikey-';
 export const apiKeyStreamName = (keyId: string): string => `${API_KEY_STREAM_PREFIX}${keyId}`;

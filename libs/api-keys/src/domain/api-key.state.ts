@@ -1,4 +1,5 @@
 import type { ApiKeyEvent, KeyScope } from './api-key.events.js';
+import type { StringMap } from './key-metadata.js';
 
 export type ApiKeyState =
   | { status: 'absent' }
@@ -9,6 +10,8 @@ export type ApiKeyState =
       ownerId: string;
       name: string;
       description: string;
+      annotations: StringMap;
+      labels: StringMap;
       scope: KeyScope;
       expiresAt: string;
     };
@@ -18,17 +21,19 @@ export const initialState = (): ApiKeyState => ({ status: 'absent' });
 export const evolve = (state: ApiKeyState, event: ApiKeyEvent): ApiKeyState => {
   switch (event.type) {
     case 'KeyCreated': {
-      const { tenantId, keyId, ownerId, name, description, scope, expiresAt } = event.data;
-      return { status: 'active', tenantId, keyId, ownerId, name, description, scope, expiresAt };
+      const { tenantId, keyId, ownerId, name, description, annotations, labels, scope, expiresAt } = event.data;
+      return { status: 'active', tenantId, keyId, ownerId, name, description, annotations, labels, scope, expiresAt };
     }
     case 'KeyEdited': {
       if (state.status === 'absent') return state;
-      const { name, description, expiresAt } = event.data.changes;
+      const { name, description, expiresAt, annotations, labels } = event.data.changes;
       return {
         ...state,
         name: name?.after ?? state.name,
         description: description?.after ?? state.description,
         expiresAt: expiresAt?.after ?? state.expiresAt,
+        annotations: annotations?.after ?? state.annotations,
+        labels: labels?.after ?? state.labels,
       };
     }
     case 'KeyRevoked':

@@ -6,3 +6,4 @@ export * from './api-key.errors.js';
 export * from './caller.js';
 export * from './expiry.js';
 export * from './visibility.js';
+export * from './key-metadata.js';

@@ -27,6 +27,8 @@ const created: ApiKeyEvent = {
     ownerLastName: 'Liddell',
     name: 'ci',
     description: '',
+    annotations: {},
+    labels: {},
     scope: 'user',
     expiresAt: '2027-01-01T00:00:00.000Z',
     secretHash: 'scrypt$hash',

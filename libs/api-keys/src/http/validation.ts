@@ -43,12 +43,31 @@ export const createValidationPipe = (): ValidationPipe =>
 const flatten = (errors: ValidationError[], parent = ''): FieldError[] =>
   errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({
-      field,
-      message: message.replace(/^property \S+ should not exist$/, NOT_KNOWN),
-    }));
+    const own = Object.entries(error.constraints ?? {}).flatMap(([rule, message]) =>
+      FIELD_ERROR_RULES.has(rule)
+        ? (JSON.parse(message) as FieldError[]).map((inner) => ({ field: inner.field ? `${field}.${inner.field}` : field, message: inner.message }))
+        : [{ field, message: message.replace(/^property \S+ should not exist$/, NOT_KNOWN) }],
+    );
     return [...own, ...flatten(error.children ?? [], field)];
   });
+
+/**
+ * Validators that check inside a free-form value (a map) report a field per problem: their message
+ * is a JSON list of FieldErrors relative to the property, expanded here (see ValidateFields).
+ */
+const FIELD_ERROR_RULES = new Set<string>();
+
+/** A validator for a property whose problems are FieldErrors below it (`field` relative, '' for the property itself). */
+export function ValidateFields(name: string, problems: (value: unknown) => FieldError[]): PropertyDecorator {
+  FIELD_ERROR_RULES.add(name);
+  return ValidateBy({
+    name,
+    validator: {
+      validate: (value) => problems(value).length === 0,
+      defaultMessage: (args) => JSON.stringify(problems(args?.value)),
+    },
+  });
+}
 
 // ---------------------------------------------------------------- unknown fields, own properties only
 

@@ -2,17 +2,22 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { hasExpired } from '../domain/index.js';
 import type { KeyListingRow } from '../views/key-listing/key-listing.row.js';
 
-class ApiKeyAnnotations {
-  @ApiProperty() description: string;
-  @ApiProperty() ownerUid: string;
-  @ApiProperty() tenantUid: string;
-  @ApiProperty({ enum: ['tenant', 'user'], description: '`tenant` when the key acts as a tenant admin' }) scope: string;
-}
+/** Free-form annotations plus the four Keystream sets (theirs win over any stored ones). */
+type ApiKeyAnnotations = Record<string, string> & { description: string; ownerUid: string; tenantUid: string; scope: string };
 
 class ApiKeyMetadata {
   @ApiProperty({ example: '5fd0ca727c411c71b55a359c' }) uid: string;
   @ApiProperty() name: string;
-  @ApiProperty({ type: ApiKeyAnnotations }) annotations: ApiKeyAnnotations;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description:
+      'Free-form string map (Palette\'s), always with `description`, `ownerUid`, `tenantUid` and `scope` ' +
+      '(`tenant` when the key acts as a tenant admin), which Keystream sets',
+  })
+  annotations: ApiKeyAnnotations;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'Free-form string map; absent when empty' })
+  labels?: Record<string, string>;
   @ApiProperty({ format: 'date-time' }) creationTimestamp: string;
   @ApiProperty({ format: 'date-time' }) lastModifiedTimestamp: string;
 }
@@ -30,7 +35,7 @@ class ApiKeySpec {
 
 class ApiKeyStatus {
   @ApiProperty({ description: 'false once revoked' }) isActive: boolean;
-  @ApiPropertyOptional({ description: '(ext) true once the expiry has passed' }) expired: boolean;
+  @ApiPropertyOptional({ description: '(ext) true once the expiry has passed; only with `Keystream-Extensions: true`' }) expired?: boolean;
 }
 
 /** An API key as Palette's `V1ApiKey` shows it; never its value or hash. */
@@ -44,7 +49,8 @@ export const toApiKeyResource = (row: KeyListingRow, now: Date): ApiKeyResource 
   metadata: {
     uid: row.keyId,
     name: row.name,
-    annotations: { description: row.description, ownerUid: row.ownerId, tenantUid: row.tenantId, scope: row.scope },
+    annotations: { ...row.annotations, description: row.description, ownerUid: row.ownerId, tenantUid: row.tenantId, scope: row.scope },
+    ...(Object.keys(row.labels).length > 0 ? { labels: { ...row.labels } } : {}),
     creationTimestamp: row.createdAt,
     lastModifiedTimestamp: row.lastModifiedAt,
   },
@@ -53,6 +59,12 @@ export const toApiKeyResource = (row: KeyListingRow, now: Date): ApiKeyResource 
     user: { uid: row.ownerId, firstName: row.ownerFirstName, lastName: row.ownerLastName },
   },
   status: { isActive: row.isActive, expired: hasExpired(row.expiresAt, now) },
+});
+
+/** Palette's `V1ApiKey` members only: what a client that knows only Palette's spec gets. */
+export const withoutExtensions = (resource: ApiKeyResource): ApiKeyResource => ({
+  ...resource,
+  status: { isActive: resource.status.isActive },
 });
 
 /** The ETag of a key is its stream revision, so If-Match maps straight to an expected revision. */

@@ -34,7 +34,7 @@ const created = (keyId: string, n: number): ApiKeyEvent => ({
   type: 'KeyCreated',
   data: {
     tenantId: 't1', keyId, ownerId: 'alice', ownerFirstName: 'Alice', ownerLastName: 'L', name: `key-${n}`, description: 'v1',
-    scope: 'user', expiresAt: '2099-01-01T00:00:00.000Z', secretHash: 'scrypt$x', createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+    annotations: {}, labels: {}, scope: 'user', expiresAt: '2099-01-01T00:00:00.000Z', secretHash: 'scrypt$x', createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
   },
 });
 

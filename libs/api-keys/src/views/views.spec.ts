@@ -23,6 +23,8 @@ const history: ApiKeyEvent[] = [
       ownerLastName: 'L',
       name: 'ci',
       description: '',
+      annotations: {},
+      labels: {},
       scope: 'user',
       expiresAt: '2027-01-01T00:00:00.000Z',
       secretHash: 'scrypt$N=16384,r=8,p=1$c2FsdA$aGFzaA',

@@ -38,7 +38,7 @@ export function describeAuditPublisherContract(name: string, makeSubject: () => 
 
     it('delivers every attribute and the data unchanged, keyed by the key uid', async () => {
       const sent = [
-        auditMessage('key-1', 0, { key: { name: 'ci', description: '', scope: 'user', expiry: '2027-01-01T00:00:00.000Z' } }),
+        auditMessage('key-1', 0, { key: { name: 'ci', description: '', scope: 'user', expiry: '2027-01-01T00:00:00.000Z', annotations: { team: 'platform' }, labels: {} } }),
         auditMessage('key-1', 1, { action: 'edited', changes: { name: { before: 'ci', after: 'deploy' } } }),
         auditMessage('key-1', 2, { action: 'revoked', actor: { userUid: 'admin', via: 'apiKey', keyUid: 'key-9' } }),
       ];

@@ -6,6 +6,7 @@ import type { UserCaller } from '../../domain/index.js';
 import { CorrelationId } from '../../http/request-context.js';
 import { ApiErrors } from '@keystream/problem-details';
 import { parseRfc3339 } from '@keystream/validation';
+import { customAnnotations, customLabels } from '../key-fields.dto.js';
 import { CreateKeyCommand } from './create-key.command.js';
 import { CreateKeyRequest, CreateKeyResponse } from './create-key.request.dto.js';
 
@@ -28,11 +29,20 @@ export class CreateKeyController {
         {
           name: body.metadata.name,
           description: body.metadata.annotations?.description ?? '',
+          annotations: customAnnotations(body.metadata.annotations) ?? {},
+          labels: customLabels(body.metadata.labels) ?? {},
           expiresAt: parseRfc3339(body.spec.expiry)!,
-          ownerId: body.spec.userUid,
+          ownerId: ownerFromSpec(caller, body.spec.userUid),
         },
         correlationId,
       ),
     );
   }
 }
+
+/**
+ * Palette SDK compatibility: its CreateAPIKey sends as `spec.userUid` the tenant uid it read from
+ * /v1/users/info, meaning "the caller". So the caller's own tenant uid names the caller.
+ */
+export const ownerFromSpec = (caller: UserCaller, userUid: string | undefined): string | undefined =>
+  userUid === undefined || userUid === caller.tenantId ? undefined : userUid;

@@ -50,6 +50,8 @@ export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand> {
           ownerLastName: (forSelf && caller.lastName) || '',
           name: fields.name,
           description: fields.description,
+          annotations: fields.annotations,
+          labels: fields.labels,
           expiresAt: fields.expiresAt,
           secretHash,
           ownerKeyCount,

@@ -8,6 +8,7 @@ import { ApiErrors } from '@keystream/problem-details';
 import { parseRfc3339 } from '@keystream/validation';
 import { CorrelationId, ExpectedRevision, KeyUid } from '../../http/request-context.js';
 import { etagFor } from '../../queries/api-key.resource.js';
+import { customAnnotations, customLabels } from '../key-fields.dto.js';
 import { EditKeyCommand } from './edit-key.command.js';
 import { EditKeyRequest } from './edit-key.request.dto.js';
 
@@ -18,7 +19,7 @@ export class EditKeyController {
 
   @Put(':uid')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Edit a key’s name, description and expiry' })
+  @ApiOperation({ summary: 'Edit a key’s name, description, expiry, annotations and labels (maps given replace the stored ones)' })
   @ApiParam({ name: 'uid' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; a stale one answers 412' })
   @ApiNoContentResponse({ description: 'Edited (or nothing to change)' })
@@ -39,6 +40,8 @@ export class EditKeyController {
         {
           name: body.metadata.name,
           description: body.metadata.annotations?.description,
+          annotations: customAnnotations(body.metadata.annotations),
+          labels: customLabels(body.metadata.labels),
           expiresAt: expiry && !isZeroTime(expiry) ? expiry : undefined,
           ownerId: body.spec?.userUid,
         },

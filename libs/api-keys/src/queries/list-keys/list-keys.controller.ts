@@ -1,10 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller } from '@keystream/tenancy';
 import type { UserCaller } from '../../domain/index.js';
 import { ApiErrors } from '@keystream/problem-details';
-import { ApiKeyResource } from '../api-key.resource.js';
+import { ApiExtensionsHeader, Extensions } from '../../http/extensions.js';
+import { ApiKeyResource, withoutExtensions } from '../api-key.resource.js';
 import { type ApiKeyList, ListKeysQuery } from './list-keys.query.js';
 import { ListKeysRequest } from './list-keys.request.dto.js';
 
@@ -15,27 +16,41 @@ class ListMeta {
 
 class ApiKeyListResponse {
   @ApiProperty({ type: [ApiKeyResource] }) items: ApiKeyResource[];
-  @ApiProperty({ type: ListMeta }) listmeta: ListMeta;
+  @ApiPropertyOptional({ type: ListMeta, description: '(ext) with `Keystream-Extensions: true` or a paging parameter' }) listmeta?: ListMeta;
 }
+
+const DEFAULT_PAGE = 100;
+/** Page size used to gather a whole listing for a client that cannot page. */
+const GATHER_PAGE = 500;
 
 @ApiTags('apiKeys')
 @Controller('v1/apiKeys')
 export class ListKeysController {
   constructor(private readonly queryBus: QueryBus) {}
 
+  /**
+   * Palette's list has no paging: a client that knows only Palette's spec gets every key it may see,
+   * with Palette's members only. A client that opts in to extensions, or sends `limit` or `continue`,
+   * pages and gets `listmeta`.
+   */
   @Get()
   @ApiOperation({ summary: 'Tenant admins list every key of the tenant; a user lists their own. Newest first.' })
+  @ApiExtensionsHeader()
   @ApiOkResponse({ type: ApiKeyListResponse })
   @ApiErrors(400, 401)
-  list(@CurrentCaller() caller: UserCaller, @Query() query: ListKeysRequest): Promise<ApiKeyList> {
-    return this.queryBus.execute(
-      new ListKeysQuery(caller, {
-        limit: query.limit ?? 100,
-        cursor: query.continue,
-        userUid: query.userUid,
-        isActive: query.isActive,
-        nameContains: query.q,
-      }),
-    );
+  async list(@CurrentCaller() caller: UserCaller, @Query() query: ListKeysRequest, @Extensions() extensions: boolean): Promise<ApiKeyList | Pick<ApiKeyList, 'items'>> {
+    const page = (limit: number, cursor: string | undefined) =>
+      this.queryBus.execute(
+        new ListKeysQuery(caller, { limit, cursor, userUid: query.userUid, isActive: query.isActive, nameContains: query.q }),
+      );
+    if (extensions || query.limit !== undefined || query.continue !== undefined) return page(query.limit ?? DEFAULT_PAGE, query.continue);
+    const items: ApiKeyResource[] = [];
+    let cursor: string | undefined;
+    do {
+      const { items: more, listmeta } = await page(GATHER_PAGE, cursor);
+      items.push(...more.map(withoutExtensions));
+      cursor = listmeta.continue || undefined;
+    } while (cursor);
+    return { items };
   }
 }

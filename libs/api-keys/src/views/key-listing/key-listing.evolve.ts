@@ -13,6 +13,8 @@ export const evolveListing = (row: KeyListingRow | undefined, event: ApiKeyEvent
       ownerLastName: data.ownerLastName,
       name: data.name,
       description: data.description,
+      annotations: data.annotations,
+      labels: data.labels,
       scope: data.scope,
       expiresAt: data.expiresAt,
       isActive: true,
@@ -25,12 +27,14 @@ export const evolveListing = (row: KeyListingRow | undefined, event: ApiKeyEvent
   if (!row) return undefined;
   switch (event.type) {
     case 'KeyEdited': {
-      const { name, description, expiresAt } = event.data.changes;
+      const { name, description, expiresAt, annotations, labels } = event.data.changes;
       return {
         ...row,
         name: name?.after ?? row.name,
         description: description?.after ?? row.description,
         expiresAt: expiresAt?.after ?? row.expiresAt,
+        annotations: annotations?.after ?? row.annotations,
+        labels: labels?.after ?? row.labels,
         lastModifiedAt: event.data.editedAt,
         revision,
       };

@@ -17,6 +17,8 @@ export const listingRow = (overrides: Partial<KeyListingRow> = {}): KeyListingRo
   ownerLastName: 'Lovelace',
   name: 'deploy key',
   description: 'pushes builds',
+  annotations: {},
+  labels: {},
   scope: 'user',
   expiresAt: at(86_400),
   isActive: true,

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import { fromFlag, toFlag } from '@keystream/read-model';
-import type { KeyScope } from '../../domain/index.js';
+import type { KeyScope, StringMap } from '../../domain/index.js';
 import type { KeyListingRow } from './key-listing.row.js';
 import type { KeyListingTable } from './key-listing.table.js';
 
@@ -12,6 +12,8 @@ export const toListingRecord = (row: KeyListingRow): Insertable<KeyListingTable>
   owner_last_name: row.ownerLastName,
   name: row.name,
   description: row.description,
+  annotations: JSON.stringify(row.annotations),
+  labels: JSON.stringify(row.labels),
   scope: row.scope,
   expires_at: row.expiresAt,
   is_active: toFlag(row.isActive),
@@ -29,6 +31,8 @@ export const fromListingRecord = (record: Selectable<KeyListingTable>): KeyListi
   ownerLastName: record.owner_last_name,
   name: record.name,
   description: record.description,
+  annotations: JSON.parse(record.annotations) as StringMap,
+  labels: JSON.parse(record.labels) as StringMap,
   scope: record.scope as KeyScope,
   expiresAt: record.expires_at,
   isActive: fromFlag(record.is_active),

@@ -1,4 +1,4 @@
-import type { KeyScope } from '../../domain/index.js';
+import type { KeyScope, StringMap } from '../../domain/index.js';
 
 /** One API key as listed; never holds the hash. Deleted keys stay as tombstones that reads skip. */
 export interface KeyListingRow {
@@ -9,6 +9,9 @@ export interface KeyListingRow {
   ownerLastName: string;
   name: string;
   description: string;
+  /** Free-form metadata, reserved annotations excluded (the resource adds those). */
+  annotations: StringMap;
+  labels: StringMap;
   scope: KeyScope;
   /** RFC 3339 UTC with milliseconds, as every timestamp here: sorts as text. */
   expiresAt: string;

@@ -15,6 +15,9 @@ export interface KeyListingTable {
   owner_last_name: string;
   name: string;
   description: string;
+  /** JSON objects of strings, as text: never filtered on, so no JSON column type is needed. */
+  annotations: string;
+  labels: string;
   scope: string;
   expires_at: string;
   is_active: number;
@@ -38,6 +41,8 @@ export const KEY_LISTING_COLUMNS = [
   'owner_last_name',
   'name',
   'description',
+  'annotations',
+  'labels',
   'scope',
   'expires_at',
   'is_active',
@@ -88,14 +93,31 @@ async function createV1(db: Kysely<any>, table: (name: string) => string): Promi
     .execute();
 }
 
+/**
+ * Version 2: free-form annotations and labels (event schema version 2). Rows written before hold
+ * keys created without them, so the default, an empty map, is their true value: no rebuild needed.
+ */
+async function addMetadataMaps(db: Kysely<any>, table: (name: string) => string): Promise<void> {
+  for (const column of ['annotations', 'labels']) {
+    await db.schema
+      .alterTable(table(KEY_LISTING_TABLE))
+      .addColumn(column, 'text', (c) => c.notNull().defaultTo('{}'))
+      .execute();
+  }
+}
+
 /** The shape a shadow is created with: always that of the latest migration. */
-export const createKeyListingTables = createV1;
+export const createKeyListingTables = async (db: Kysely<any>, table: (name: string) => string): Promise<void> => {
+  await createV1(db, table);
+  await addMetadataMaps(db, table);
+};
 
 export const KEY_LISTING_MIGRATIONS = {
   '0001_tables': async (db: Kysely<any>) => {
     await createV1(db, (name) => name);
     await adoptVersionedCheckpoint(db, 'key-listing');
   },
+  '0002_metadata_maps': (db: Kysely<any>) => addMetadataMaps(db, (name) => name),
 };
 
 /**
