@@ -93,4 +93,11 @@ const isInfrastructureOutage = (error: unknown): boolean => {
   return error instanceof Error && PG_CLIENT_TIMEOUTS.has(String(message));
 };
 
-const PG_CLIENT_TIMEOUTS = new Set(['timeout exceeded when trying to connect', 'Query read timeout', 'Connection terminated due to connection timeout']);
+const PG_CLIENT_TIMEOUTS = new Set([
+  'timeout exceeded when trying to connect',
+  'Query read timeout',
+  'Connection terminated due to connection timeout',
+  // The server went away under a query in progress (a stop, a failover, a dropped socket).
+  'Connection terminated unexpectedly',
+  'Client has encountered a connection error and is not queryable',
+]);
