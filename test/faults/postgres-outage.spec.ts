@@ -20,6 +20,7 @@ describe('fault drill: PostgreSQL (views and lease) stopped and started under lo
     app = await startApp('postgres', { DATABASE_URL: postgres.url, CONSISTENCY_TIMEOUT_MS: '1000', MAX_KEYS_PER_USER: '1000' });
   });
   afterAll(async () => {
+    await DrillLoad.stopAll();
     await app?.destroy();
     await postgres?.destroy();
   });
@@ -27,11 +28,11 @@ describe('fault drill: PostgreSQL (views and lease) stopped and started under lo
   it('answers 503 with Retry-After while it is down, then recovers by itself with nothing lost or doubled', async () => {
     const role = () => (app.app.get(ProcessingRuntime).status() as { role?: string }).role;
     const load = await DrillLoad.start(app);
-    await waitUntil(() => load.outcomes.length >= 40, 10_000, 'load before the outage');
+    await load.until((answers) => answers.length >= 40, 10_000, 'load before the outage');
 
     load.phase = 'down';
     await postgres.stop();
-    await waitUntil(() => load.unavailableIn('down') >= 5, 15_000, 'the outage to be answered with 503');
+    await load.until(() => load.count('down', undefined, 503) >= 5, 15_000, 'the outage to be answered with 503');
     await waitUntil(() => role() !== 'leader', 15_000, 'the instance to notice its lease is gone');
 
     load.phase = 'restarted';
@@ -39,8 +40,7 @@ describe('fault drill: PostgreSQL (views and lease) stopped and started under lo
     await load.waitForRecovery();
     await waitUntil(() => role() === 'leader', 15_000, 'the instance to take the processing lease again');
     load.phase = 'recovered';
-    const recoveredAt = load.outcomes.length;
-    await waitUntil(() => load.outcomes.length >= recoveredAt + 40, 15_000, 'load after the recovery');
+    await load.until(() => load.outcomes.filter((o) => o.phase === 'recovered').length >= 40, 15_000, 'load after the recovery');
     await load.stop();
 
     console.log('postgres outage drill:', JSON.stringify(load.summary()));

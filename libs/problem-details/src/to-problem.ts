@@ -78,16 +78,16 @@ const isJsonSyntaxError = (error: unknown): boolean => {
 
 /**
  * Driver errors that mean "the store cannot serve this right now", not "this request is wrong":
- * network failures, a busy SQLite file, PostgreSQL's connection (08), insufficient-resources (53),
- * shutdown (57P0x), lock-timeout (55P03) and statement-timeout (57014) errors, and the `pg`
- * client's own timeouts, which carry no code. They answer 503 so clients retry.
+ * network failures, a busy SQLite file or a full disk under it (SQLITE_FULL, SQLITE_IOERR_*, ENOSPC),
+ * PostgreSQL's connection (08), insufficient-resources (53), shutdown (57P0x), lock-timeout (55P03)
+ * and statement-timeout (57014) errors, and the `pg` client's own errors, which carry no code. They answer 503 so clients retry.
  */
 const isInfrastructureOutage = (error: unknown): boolean => {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
     return (
-      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '55P03', '57014'].includes(code) ||
-      /^(08|53|57P0|SQLITE_BUSY|SQLITE_LOCKED)/.test(code)
+      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOSPC', '55P03', '57014'].includes(code) ||
+      /^(08|53|57P0|SQLITE_BUSY|SQLITE_LOCKED|SQLITE_FULL|SQLITE_IOERR)/.test(code)
     );
   }
   return error instanceof Error && PG_CLIENT_TIMEOUTS.has(String(message));
