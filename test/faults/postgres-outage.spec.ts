@@ -30,8 +30,9 @@ describe('fault drill: PostgreSQL (views and lease) stopped and started under lo
     const load = await DrillLoad.start(app);
     await load.until((answers) => answers.length >= 40, 10_000, 'load before the outage');
 
-    load.phase = 'down';
+    load.phase = 'stopping';
     await postgres.stop();
+    load.phase = 'down';
     await load.until(() => load.count('down', undefined, 503) >= 5, 15_000, 'the outage to be answered with 503');
     await waitUntil(() => role() !== 'leader', 15_000, 'the instance to notice its lease is gone');
 
