@@ -96,17 +96,25 @@ describe('fault drill: kill -9 with PostgreSQL views', () => {
     const events = store();
     const tenant = randomId('tenant');
     const keyIds = Array.from({ length: 20 }, () => randomUUID().replaceAll('-', '').slice(0, 24));
-    const edits = 30;
-    let killed = false;
-    for (let edit = 0; edit <= edits; edit++) {
+    let edit = 0;
+    const appendRound = async () => {
       for (const keyId of keyIds) await appendEdit(events, tenant, keyId, edit);
+      edit += 1;
+    };
+    // Keep appending until the worker is caught with events applied and more waiting: mid-batch.
+    await appendRound();
+    const deadline = Date.now() + 20_000;
+    for (let killed = false; !killed; ) {
+      if (Date.now() > deadline) throw new Error('never caught the worker with a backlog');
+      await appendRound();
       const applied = await checkpointPosition(schema);
-      if (!killed && edit >= edits / 3 && applied > 0n) {
+      if (applied > 0n && applied < (await events.headPosition())!.commit) {
         await worker.kill9();
         killed = true;
       }
     }
-    expect(killed, 'the worker had applied nothing yet').toBe(true);
+    for (let round = 0; round < 5; round++) await appendRound();
+    const edits = edit - 1;
 
     // While no worker runs, the api still answers: reads from the (stale) views, creates 503 with Retry-After.
     const alice = await actor(tenant);
