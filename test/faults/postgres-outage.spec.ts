@@ -47,7 +47,6 @@ describe('fault drill: PostgreSQL (views and lease) stopped and started under lo
     console.log('postgres outage drill:', JSON.stringify(load.summary()));
     load.expectOnlySuccessOr503();
     expect(load.outcomes.filter((o) => o.phase === 'recovered' && o.status !== 503 && o.status >= 300)).toEqual([]);
-    expect(load.outcomes.filter((o) => o.phase === 'down' && o.op === 'list' && o.status === 200)).toEqual([]);
     await load.expectNothingLostOrDoubled();
   }, 60_000);
 });

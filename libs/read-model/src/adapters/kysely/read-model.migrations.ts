@@ -104,7 +104,10 @@ export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise
     const { error, results } = await migrator.migrateToLatest();
     if (error === undefined) return;
     const failed = results?.find((result) => result.status === 'Error');
-    if (failed === undefined && isSchemaDroppedMeanwhile(error) && attempt < 3) continue;
+    if (failed === undefined && isSchemaDroppedMeanwhile(error) && attempt < 5) {
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      continue;
+    }
     throw new ReadModelMigrationError(failed?.migrationName, { cause: error });
   }
 }
