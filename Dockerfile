@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
+# Node 26, the current LTS line (CI runs the whole suite on it and on the Node 20 floor: .ci/run).
 # Build stage: compiles better-sqlite3 from source and the TypeScript with SWC.
-FROM node:20.20-bookworm-slim AS build
+FROM node:26.12-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -13,7 +14,7 @@ COPY libs libs
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # Runtime stage: production dependencies and compiled output only, as the unprivileged node user.
-FROM node:20.20-bookworm-slim
+FROM node:26.12-bookworm-slim
 ENV NODE_ENV=production PORT=8080 DATA_DIR=/app/data
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./

@@ -10,13 +10,17 @@ describe('classifyDriverError', () => {
     }
   });
 
+  it('reads a full or failing disk under an embedded store as an outage', () => {
+    for (const code of ['ENOSPC', 'EIO', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_IOERR_WRITE']) expect(classifyDriverError(coded(code)), code).toBe('unavailable');
+  });
+
   it('reads a busy SQLite file, a lock timeout and a full server or pool as busy', () => {
     for (const code of ['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED', '55P03', '53300']) expect(classifyDriverError(coded(code)), code).toBe('busy');
     expect(classifyDriverError(new Error('timeout exceeded when trying to connect'))).toBe('busy');
   });
 
   it('reads the pg client’s code-less connection failures as outages', () => {
-    for (const message of ['Query read timeout', 'Connection terminated due to connection timeout', 'Connection terminated unexpectedly']) {
+    for (const message of ['Query read timeout', 'Connection terminated due to connection timeout', 'Connection terminated unexpectedly', 'Client has encountered a connection error and is not queryable']) {
       expect(classifyDriverError(new Error(message)), message).toBe('unavailable');
     }
   });

@@ -8,6 +8,9 @@ export type DriverFailure = 'unavailable' | 'busy';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
+/** The disk under an embedded store is full or failing: nothing was written, and a retry may work later. */
+const DISK_CODES = new Set(['ENOSPC', 'EIO']);
+
 /** pg-pool: no client freed up within connectionTimeoutMillis (every connection is in use). */
 export const PG_POOL_EXHAUSTED = 'timeout exceeded when trying to connect';
 
@@ -17,6 +20,7 @@ const PG_CONNECTION_FAILURES = new Set([
   'Connection terminated unexpectedly',
   'Connection terminated',
   'Query read timeout',
+  'Client has encountered a connection error and is not queryable',
 ]);
 
 /** lock_not_available (a lock timeout) and too_many_connections: the server is fine, only full. */
@@ -29,6 +33,7 @@ export function classifyDriverError(error: unknown): DriverFailure | undefined {
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || PG_BUSY_STATES.has(code)) return 'busy';
     // Connection exceptions (08), insufficient resources (53), shutdown (57P0x), statement timeout (57014).
     if (NETWORK_CODES.has(code) || /^(08|53|57P0)/.test(code) || code === '57014') return 'unavailable';
+    if (DISK_CODES.has(code) || code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_IOERR')) return 'unavailable';
     return undefined;
   }
   if (code !== undefined) return undefined;

@@ -17,6 +17,8 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 5, connectionTimeoutMillis: 10_000 });
   // A connection the server drops while idle must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // ... nor one that is checked out when the server goes away (the pool only listens while idle).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const root = new Kysely<AuditDatabase>({ dialect: withAuditStoreErrors(new PostgresDialect({ pool })) });
   try {
     if (options.schema !== undefined) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(root);

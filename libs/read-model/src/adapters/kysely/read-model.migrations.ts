@@ -92,9 +92,21 @@ export async function migrateToLatest(db: Kysely<any>, views: readonly ViewSchem
     migrationLockTableName: 'read_model_migration_lock',
     migrationTableSchema: schema,
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error !== undefined) {
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (error === undefined) return;
     const failed = results?.find((result) => result.status === 'Error');
+    if (failed === undefined && isSchemaDroppedMeanwhile(error) && attempt < 5) {
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      continue;
+    }
     throw new ReadModelMigrationError(failed?.migrationName, { cause: error });
   }
 }
+
+/**
+ * Kysely's migrator looks for its tables by introspecting every schema of the database, and that
+ * query fails with 3F000 when another schema is dropped while it runs (seen when suites that share
+ * the test database drop theirs). Nothing was migrated yet, so trying again is safe.
+ */
+const isSchemaDroppedMeanwhile = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === '3F000';

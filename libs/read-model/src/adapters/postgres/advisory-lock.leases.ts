@@ -157,6 +157,8 @@ export class AdvisoryLockLeases implements LeaseProvider {
         },
       });
       this.lockPool.on('error', () => undefined);
+      // From the first moment, not only once withLock has it: onConnect's query runs before that.
+      this.lockPool.on('connect', (client) => client.on('error', ignoreConnectionError));
     }
     return this.lockPool;
   }

@@ -35,6 +35,10 @@ export async function openPostgresReadModel(options: PostgresReadModelOptions): 
   // An idle client dropped by the server must not crash the process: the pool discards it, the next
   // query connects afresh, and isHealthy() reports the outage meanwhile.
   pool.on('error', () => undefined);
+  // A client checked out (by a query or a processor's transaction) when the server goes away emits
+  // 'error' too, and the pool only listens while the client is idle: unheard, it ends the process.
+  // The query in progress fails on its own and is answered 503; the pool discards the client.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const root = new Kysely<any>({ dialect: withReadModelErrors(new PostgresDialect({ pool })) });
   const db = options.schema === undefined ? root : root.withSchema(options.schema);
   try {
