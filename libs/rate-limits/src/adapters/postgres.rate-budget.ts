@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { StoreBusyError, StoreUnavailableError, classifyDriverError } from '@keystream/store-errors';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { RateBudget, RateBudgetOptions, Spent } from '../rate-budget.port.js';
 import { spendFrom } from './memory.rate-budget.js';
@@ -24,6 +25,10 @@ export class PostgresRateBudget implements RateBudget {
 
   static async open(options: PostgresRateBudgetOptions): Promise<PostgresRateBudget> {
     const pool = new pg.Pool({ connectionString: options.connectionString, max: 2, allowExitOnIdle: true });
+    // A server going away must not end the process: the pool only listens to idle clients, so a
+    // client checked out by a spend gets a listener too. The spend itself fails and is translated.
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     try {
       if (options.schema) await pool.query(`create schema if not exists "${options.schema}"`);
       const limiter = await createLimiter(pool, options);
@@ -35,12 +40,16 @@ export class PostgresRateBudget implements RateBudget {
   }
 
   spend(key: string): Promise<Spent> {
-    return spendFrom(this.limiter, key);
+    return spendFrom(this.limiter, key).catch(translate);
   }
 
   async giveBack(key: string): Promise<void> {
-    const spent = await this.limiter.get(key);
-    if (spent && spent.consumedPoints > 0) await this.limiter.reward(key);
+    try {
+      const spent = await this.limiter.get(key);
+      if (spent && spent.consumedPoints > 0) await this.limiter.reward(key);
+    } catch (error) {
+      translate(error);
+    }
   }
 
   async close(): Promise<void> {
@@ -52,6 +61,17 @@ export class PostgresRateBudget implements RateBudget {
     await this.close();
   }
 }
+
+export class RateBudgetUnavailableError extends StoreUnavailableError {}
+export class RateBudgetBusyError extends StoreBusyError {}
+
+/** The driver's failures as the port's errors (503 with Retry-After at the edge); anything else as it is. */
+const translate = (error: unknown): never => {
+  const failure = classifyDriverError(error);
+  if (failure === 'busy') throw new RateBudgetBusyError('The rate budget store is busy', 1, { cause: error });
+  if (failure === 'unavailable') throw new RateBudgetUnavailableError('The rate budget store is unavailable', { cause: error });
+  throw error;
+};
 
 /** Two instances starting at once may race on CREATE TABLE IF NOT EXISTS; the loser tries once more. */
 const createLimiter = async (pool: pg.Pool, options: PostgresRateBudgetOptions, attempt = 1): Promise<RateLimiterPostgres> => {

@@ -1,4 +1,5 @@
-import { Kafka, type ITopicConfig, type LogEntry, logLevel } from 'kafkajs';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { type Admin, Kafka, type ITopicConfig, type LogEntry, logLevel } from 'kafkajs';
 
 /** pino's shape, so the apps pass their logger straight in. */
 export interface AuditBusLogger {
@@ -82,11 +83,35 @@ export async function ensureAuditTopic(
     const existing = await admin.listTopics();
     if (existing.includes(topic)) return { created: false };
     const { brokers } = await admin.describeCluster();
-    const created = await admin.createTopics({ waitForLeaders: true, topics: [auditTopicConfig(topic, brokers.length, settings)] });
+    const created = await admin
+      .createTopics({ waitForLeaders: true, topics: [auditTopicConfig(topic, brokers.length, settings)] })
+      .catch((error: unknown) => {
+        // kafkajs's wait for leaders retries "leader not available" but not "unknown topic", which a
+        // loaded broker answers while the new topic's metadata spreads: wait for the leaders here.
+        if (!isUnknownTopic(error)) throw error;
+        return true;
+      });
+    await untilLeadersElected.execute(() => requireLeaders(admin, topic));
     return { created };
   } finally {
     await admin.disconnect();
   }
+}
+
+const isUnknownTopic = (error: unknown): boolean => (error as { type?: unknown } | null)?.type === 'UNKNOWN_TOPIC_OR_PARTITION';
+
+class LeadersPending extends Error {}
+
+/** About 15 s at most: a topic whose leaders do not appear by then is an outage, reported as such. */
+const untilLeadersElected = retry(
+  handleWhen((error) => error instanceof LeadersPending || isUnknownTopic(error)),
+  { maxAttempts: 20, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1_000 }) },
+);
+
+async function requireLeaders(admin: Admin, topic: string): Promise<void> {
+  const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+  const partitions = topics.find((entry) => entry.name === topic)?.partitions ?? [];
+  if (partitions.length === 0 || partitions.some((partition) => partition.leader < 0)) throw new LeadersPending(`topic ${topic} has no leader yet`);
 }
 
 export function auditTopicConfig(topic: string, brokerCount: number, settings: AuditTopicSettings): ITopicConfig {
