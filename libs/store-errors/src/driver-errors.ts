@@ -40,3 +40,28 @@ export function classifyDriverError(error: unknown): DriverFailure | undefined {
   if (error.message === PG_POOL_EXHAUSTED) return 'busy';
   return PG_CONNECTION_FAILURES.has(error.message) ? 'unavailable' : undefined;
 }
+
+/** A port's two error classes, as each adapter's translation builds them. */
+export interface PortErrors {
+  /** Names the store in the logged message, e.g. "Read model". */
+  store: string;
+  busy: new (options?: { cause?: unknown }) => Error;
+  unavailable: new (message: string, options?: { cause?: unknown }) => Error;
+}
+
+/**
+ * A translator from a driver's error to the port's: busy or unavailable per classifyDriverError,
+ * anything else unchanged (a constraint, a bug). One per adapter, built from its port's classes.
+ */
+export const driverErrorTranslator =
+  ({ store, busy, unavailable }: PortErrors) =>
+  (error: unknown): unknown => {
+    switch (classifyDriverError(error)) {
+      case 'busy':
+        return new busy({ cause: error });
+      case 'unavailable':
+        return new unavailable(`${store} unavailable: ${(error as Error).message}`, { cause: error });
+      default:
+        return error;
+    }
+  };

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { StoreBusyError, StoreUnavailableError, classifyDriverError } from '@keystream/store-errors';
+import { StoreBusyError, StoreUnavailableError, driverErrorTranslator } from '@keystream/store-errors';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { RateBudget, RateBudgetOptions, Spent } from '../rate-budget.port.js';
 import { spendFrom } from './memory.rate-budget.js';
@@ -63,14 +63,17 @@ export class PostgresRateBudget implements RateBudget {
 }
 
 export class RateBudgetUnavailableError extends StoreUnavailableError {}
-export class RateBudgetBusyError extends StoreBusyError {}
+export class RateBudgetBusyError extends StoreBusyError {
+  constructor(options?: { cause?: unknown }) {
+    super('The rate budget store is busy', 1, options);
+  }
+}
+
+const toPortError = driverErrorTranslator({ store: 'Rate budget store', busy: RateBudgetBusyError, unavailable: RateBudgetUnavailableError });
 
 /** The driver's failures as the port's errors (503 with Retry-After at the edge); anything else as it is. */
 const translate = (error: unknown): never => {
-  const failure = classifyDriverError(error);
-  if (failure === 'busy') throw new RateBudgetBusyError('The rate budget store is busy', 1, { cause: error });
-  if (failure === 'unavailable') throw new RateBudgetUnavailableError('The rate budget store is unavailable', { cause: error });
-  throw error;
+  throw toPortError(error);
 };
 
 /** Two instances starting at once may race on CREATE TABLE IF NOT EXISTS; the loser tries once more. */
