@@ -1,20 +1,19 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken, randomId } from '../e2e/harness.js';
-import { devSignIn, expectAccessible, launchChromium, openPage, screenshot, type ServedApp, serveApp } from './support/browser.js';
+import { devSignIn, expectAccessible, sharedChromium, openPage, screenshot, type ServedApp, serveApp } from './support/browser.js';
 
 const DAY_MS = 86_400_000;
 
 /** A tenant admin in a real Chromium: keys on a user's behalf, every key of the tenant, the user filter, paging, audit. */
 describe('console in Chromium: a tenant admin', () => {
-  let browser: Browser;
+  const chromium = sharedChromium();
   let app: ServedApp;
   const tenant = randomId('acme');
   const admin = 'alice';
   const bob = 'bob';
 
   beforeAll(async () => {
-    browser = await launchChromium();
     app = await serveApp();
     // Eleven keys of carol's, so the tenant table has a second page.
     const carol = { authorization: `Bearer ${await mintToken(tenant, 'carol')}` };
@@ -23,7 +22,7 @@ describe('console in Chromium: a tenant admin', () => {
     }
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
+    await chromium.close();
     await app?.destroy();
   });
 
@@ -34,7 +33,7 @@ describe('console in Chromium: a tenant admin', () => {
 
   for (const width of ['desktop', 'phone'] as const) {
     it(`creates a key for a user, sees and filters every key of the tenant, and reads the audit page (${width})`, async () => {
-      const { context, page, cspViolations } = await openPage(browser, width);
+      const { context, page, cspViolations } = await openPage(await chromium.get(), width);
       await devSignIn(page, app.url, await mintToken(tenant, admin, true));
       const keyName = `bob-ci-${width}`;
       await page.getByRole('button', { name: 'Add New API Key' }).click();
@@ -47,7 +46,7 @@ describe('console in Chromium: a tenant admin', () => {
       const value = await reveal.getByLabel('API key value').inputValue();
       await reveal.getByRole('button', { name: /close/ }).click();
       // The key is bob's: it acts as bob.
-      const info = await fetch(`${app.url}/v1/users/info`, { headers: { apiKey: value } }).then((r) => r.json());
+      const info = (await fetch(`${app.url}/v1/users/info`, { headers: { apiKey: value } }).then((r) => r.json())) as { userUid: string };
       expect(info.userUid).toBe(bob);
 
       await goTo(page, 'Tenant API Keys');

@@ -1,24 +1,23 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken, randomId } from '../e2e/harness.js';
-import { devSignIn, expectAccessible, launchChromium, openPage, pageHolds, screenshot, type ServedApp, serveApp } from './support/browser.js';
+import { devSignIn, expectAccessible, sharedChromium, openPage, pageHolds, screenshot, type ServedApp, serveApp } from './support/browser.js';
 
 const DAY_MS = 86_400_000;
 const isoDay = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
 
 /** A plain user in a real Chromium: every action on their own keys, and what they must not reach. */
 describe('console in Chromium: a plain user', () => {
-  let browser: Browser;
+  const chromium = sharedChromium();
   let app: ServedApp;
   const tenant = randomId('tenant');
   const user = randomId('user');
 
   beforeAll(async () => {
-    browser = await launchChromium();
     app = await serveApp();
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
+    await chromium.close();
     await app?.destroy();
   });
 
@@ -52,7 +51,7 @@ describe('console in Chromium: a plain user', () => {
   };
 
   it('signs in, creates keys with a preset and a custom date, uses one, edits, revokes, re-activates and deletes it', async () => {
-    const { context, page, traffic, cspViolations } = await openPage(browser);
+    const { context, page, traffic, cspViolations } = await openPage(await chromium.get());
     await page.goto(`${app.url}/console/`);
     await page.getByRole('heading', { name: 'Development sign-in' }).waitFor();
     await expectAccessible(page, 'sign-in page');
@@ -122,7 +121,7 @@ describe('console in Chromium: a plain user', () => {
   }, 180_000);
 
   it('shows the API’s field errors beside the field', async () => {
-    const { context, page } = await openPage(browser);
+    const { context, page } = await openPage(await chromium.get());
     await devSignIn(page, app.url, await mintToken(tenant, user));
     await page.getByRole('button', { name: 'Add New API Key' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add New API Key' });
@@ -141,28 +140,24 @@ describe('console in Chromium: a plain user', () => {
       metadata: { name: 'not-yours' },
       spec: { expiry: new Date(Date.now() + 10 * DAY_MS).toISOString() },
     });
-    const { context, page } = await openPage(browser, 'phone');
+    const { context, page } = await openPage(await chromium.get(), 'phone');
     await devSignIn(page, app.url, await mintToken(tenant, user));
     await expectAccessible(page, 'My API Keys at 390 px');
     await screenshot(page, 'my-keys-phone');
     await expect(page.getByRole('link', { name: 'Tenant API Keys' }).count()).resolves.toBe(0);
     await expect(page.getByRole('link', { name: 'Audit' }).count()).resolves.toBe(0);
-    await page.evaluate(() => {
-      history.pushState(null, '', '/console/tenant');
-      dispatchEvent(new PopStateEvent('popstate'));
-    });
+    // Typed into the address bar (a full load, so a new sign-in): the tenant page and the other user's key.
+    const token = await mintToken(tenant, user);
+    await devSignIn(page, app.url, token, '/console/tenant');
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
-    await page.evaluate((uid) => {
-      history.pushState(null, '', `/console/keys/${uid}`);
-      dispatchEvent(new PopStateEvent('popstate'));
-    }, other.uid);
+    await devSignIn(page, app.url, token, `/console/keys/${other.uid}`);
     await page.getByRole('heading', { name: 'API key not found' }).waitFor();
     await expect(page.getByText('not-yours').count()).resolves.toBe(0);
     await context.close();
   }, 60_000);
 
   it('explains a refused credential in words and signs out leaving nothing behind', async () => {
-    const { context, page } = await openPage(browser);
+    const { context, page } = await openPage(await chromium.get());
     await page.goto(`${app.url}/console/`);
     await page.getByLabel('Token or API key').fill(await mintToken(tenant, user, false, { expiresIn: -60 }));
     await page.getByRole('button', { name: 'Sign in (development)' }).click();
@@ -172,7 +167,7 @@ describe('console in Chromium: a plain user', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Keystream' }).waitFor();
     expect(await pageHolds(page, token)).toEqual([]);
-    await expect(page.evaluate(() => localStorage.length + sessionStorage.length)).resolves.toBe(0);
+    await expect(page.evaluate(() => (globalThis as any).localStorage.length + (globalThis as any).sessionStorage.length)).resolves.toBe(0);
     await context.close();
   }, 60_000);
 });

@@ -24,6 +24,20 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 }
 
+/**
+ * One Chromium per test file, launched by the first test that asks for it. A launch failure fails
+ * every test that needs the browser (rather than failing a hook, which Vitest reports as skips).
+ */
+export function sharedChromium(): { get: () => Promise<Browser>; close: () => Promise<void> } {
+  let launched: Promise<Browser> | undefined;
+  return {
+    get: () => (launched ??= launchChromium()),
+    close: async () => {
+      await (await launched?.catch(() => undefined))?.close();
+    },
+  };
+}
+
 /** The console as `npm run build` makes it; built here when a test run starts from a clean tree. */
 export function ensureConsoleBuilt(): void {
   if (existsSync(`${root}dist/console/index.html`)) return;
@@ -65,7 +79,7 @@ export async function openPage(browser: Browser, width: keyof typeof WIDTHS = 'd
 export async function expectAccessible(page: Page, what: string): Promise<void> {
   await page.evaluate(axe.source);
   const result = await page.evaluate(async () => {
-    const run = await (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] });
+    const run = await ((globalThis as any).axe as typeof axe).run((globalThis as any).document, { resultTypes: ['violations'] });
     return run.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
   });
   const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -77,25 +91,31 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: false });
 }
 
-/** The development sign-in with a pasted token or key. */
-export async function devSignIn(page: Page, url: string, credential: string): Promise<void> {
-  await page.goto(`${url}/console/`);
+/**
+ * The development sign-in with a pasted token or key, at a console address (default its home). The
+ * session lives in the tab's memory, so opening an address by hand means signing in there.
+ */
+export async function devSignIn(page: Page, url: string, credential: string, path = '/console/'): Promise<void> {
+  await page.goto(`${url}${path}`);
   await page.getByLabel('Token or API key').fill(credential);
   await page.getByRole('button', { name: 'Sign in (development)' }).click();
-  await page.getByRole('heading', { name: 'My API Keys', level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
 /** Every place a page could keep a value: the DOM, both storages, cookies and the URL. */
 export async function pageHolds(page: Page, value: string): Promise<string[]> {
   const where = await page.evaluate((secret) => {
+    // Runs in the page; the test program's types have no DOM, hence the loose global.
+    const w = globalThis as any;
     const found: string[] = [];
-    if (document.documentElement.outerHTML.includes(secret)) found.push('DOM');
-    for (const input of document.querySelectorAll('input, textarea')) if ((input as HTMLInputElement).value.includes(secret)) found.push('an input');
-    if (JSON.stringify({ ...localStorage }).includes(secret)) found.push('localStorage');
-    if (JSON.stringify({ ...sessionStorage }).includes(secret)) found.push('sessionStorage');
-    if (document.cookie.includes(secret)) found.push('cookies');
-    if (location.href.includes(secret)) found.push('URL');
+    if (w.document.documentElement.outerHTML.includes(secret)) found.push('DOM');
+    for (const input of w.document.querySelectorAll('input, textarea')) if (input.value.includes(secret)) found.push('an input');
+    if (JSON.stringify({ ...w.localStorage }).includes(secret)) found.push('localStorage');
+    if (JSON.stringify({ ...w.sessionStorage }).includes(secret)) found.push('sessionStorage');
+    if (w.document.cookie.includes(secret)) found.push('cookies');
+    if (w.location.href.includes(secret)) found.push('URL');
     return found;
   }, value);
   return where;
 }
+
