@@ -170,4 +170,62 @@ describe('console in Chromium: a plain user', () => {
     await expect(page.evaluate(() => (globalThis as any).localStorage.length + (globalThis as any).sessionStorage.length)).resolves.toBe(0);
     await context.close();
   }, 60_000);
+  it('explains 503, 429 and an expired session in words', async () => {
+    const { context, page } = await openPage(await chromium.get());
+    await devSignIn(page, app.url, await mintToken(tenant, user));
+    const refuse = async (status: number, retryAfter?: string) => {
+      await page.unrouteAll();
+      await page.route(
+        (url) => url.pathname === '/v1/apiKeys',
+        (route) =>
+          route.fulfill({
+            status,
+            headers: { 'content-type': 'application/problem+json', ...(retryAfter ? { 'retry-after': retryAfter } : {}) },
+            body: JSON.stringify({ type: 'about:blank', title: 'refused', status, detail: 'refused', code: 'X', message: 'refused' }),
+          }),
+      );
+      await page.getByRole('button', { name: 'Apply' }).click();
+    };
+    await refuse(503, '7');
+    await page.getByRole('alert').getByText('Keystream is busy or one of its stores is unavailable. Try again in 7 seconds.').waitFor();
+    await refuse(429, '3');
+    await page.getByRole('alert').getByText('Too many requests in a short time. Try again in 3 seconds.').waitFor();
+    await refuse(401);
+    await page.getByRole('heading', { name: 'Sign in to Keystream' }).waitFor();
+    await page.getByRole('alert').getByText('Your session has expired or your credential was refused. Sign in again.').waitFor();
+    await context.close();
+  }, 60_000);
+  it('works from the keyboard: focus moves into dialogs and back, the row menu opens and closes with keys', async () => {
+    const { context, page } = await openPage(await chromium.get());
+    await devSignIn(page, app.url, await mintToken(tenant, randomId('keyboard')));
+    const focused = () => page.evaluate(() => {
+      const active = (globalThis as any).document.activeElement;
+      return `${active?.tagName} ${active?.getAttribute('aria-label') ?? active?.textContent ?? ''} ${active?.closest('dialog') ? 'in-dialog' : ''}`.trim();
+    });
+    const add = page.getByRole('button', { name: 'Add New API Key' });
+    await add.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toMatch(/in-dialog$/);
+    await page.keyboard.type('keyboard-key');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await expect.poll(focused).toBe('BUTTON Add New API Key');
+
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('keyboard-key');
+    await page.keyboard.press('Enter');
+    const close = page.getByRole('button', { name: /I have copied it, close/ });
+    await close.focus();
+    await page.keyboard.press('Enter');
+    const menu = page.getByRole('button', { name: 'Actions for keyboard-key' });
+    await menu.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('BUTTON Edit');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focused).toBe('BUTTON Revoke');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('menu').count()).toBe(0);
+    await expect.poll(focused).toBe('BUTTON Actions for keyboard-key');
+    await context.close();
+  }, 60_000);
 });
