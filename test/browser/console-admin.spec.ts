@@ -73,7 +73,7 @@ describe('console in Chromium: a tenant admin', () => {
 
       await goTo(page, 'My API Keys');
       await expectAccessible(page, `My API Keys as admin (${width})`);
-      if (width === 'desktop') await screenshot(page, 'my-keys');
+      await screenshot(page, `my-keys-admin-${width}`);
       expect(cspViolations).toEqual([]);
       await context.close();
     }, 120_000);

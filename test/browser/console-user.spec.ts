@@ -69,6 +69,7 @@ describe('console in Chromium: a plain user', () => {
     await expect(page.getByRole('row', { name: /nightly-report/ }).getByText('expires in 45 days').isVisible()).resolves.toBe(true);
     await expect(page.getByRole('row', { name: /deploy-bot/ }).getByText('expires in 30 days').isVisible()).resolves.toBe(true);
     expect(custom.uid).not.toBe(preset.uid);
+    await screenshot(page, 'my-keys');
 
     // The key works from outside, as curl would use it.
     expect(await withKey(preset.value, preset.uid)).toBe(200);
