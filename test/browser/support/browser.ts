@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -38,10 +37,9 @@ export function sharedChromium(): { get: () => Promise<Browser>; close: () => Pr
   };
 }
 
-/** The console as `npm run build` makes it; built here when a test run starts from a clean tree. */
+/** The console as `npm run build` makes it (test/setup/console.global-setup.ts builds it when missing or stale). */
 export function ensureConsoleBuilt(): void {
-  if (existsSync(`${root}dist/console/index.html`)) return;
-  execFileSync('npm', ['run', '-s', 'build:console'], { cwd: root, stdio: 'inherit' });
+  if (!existsSync(`${root}dist/console/index.html`)) throw new Error('dist/console is missing: run `npm run build` (the core project\'s globalSetup builds it).');
 }
 
 export interface ServedApp extends E2eApp {
