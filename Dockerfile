@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build stage: compiles better-sqlite3 from source and the TypeScript with SWC.
+# Build stage: compiles better-sqlite3 from source, the TypeScript with SWC and the console with Vite.
 FROM node:20.20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
@@ -10,6 +10,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json .swcrc nest-cli.json ./
 COPY apps apps
 COPY libs libs
+# The console's build generates its API client from createApp, run through the SWC loader hooks.
+COPY scripts/console scripts/console
+COPY test/setup test/setup
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # Runtime stage: production dependencies and compiled output only, as the unprivileged node user.
