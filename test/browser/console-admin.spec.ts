@@ -1,5 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeApiKeyEvent } from '@keystream/api-keys';
+import { AUDIT_STORE, type AuditStore } from '@keystream/audit';
+import { AUDIT_RELAY_FILTER, toAuditMessages } from '@keystream/audit-bus';
 import { mintToken, randomId } from '../e2e/harness.js';
 import { devSignIn, expectAccessible, sharedChromium, openPage, screenshot, type ServedApp, serveApp } from './support/browser.js';
 
@@ -78,4 +81,21 @@ describe('console in Chromium: a tenant admin', () => {
       await context.close();
     }, 120_000);
   }
+  it('lists the audit trail with its filters once something feeds it', async () => {
+    // What the relay and the audit consumer do in production (Kafka in between): every key event as a CloudEvent, stored in the trail.
+    const { events } = await app.eventStore().readAll({ maxCount: 10_000, filter: AUDIT_RELAY_FILTER });
+    await app.app.get<AuditStore>(AUDIT_STORE).append(toAuditMessages(events, decodeApiKeyEvent).map((message) => message.event));
+    const { context, page } = await openPage(await chromium.get());
+    await devSignIn(page, app.url, await mintToken(tenant, admin, true));
+    await goTo(page, 'Audit');
+    const table = page.getByRole('region', { name: 'Audit events table' });
+    await expect.poll(() => table.getByRole('row').count()).toBeGreaterThan(11);
+    await page.getByLabel('Done by (user id)').fill(admin);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => table.getByRole('row').count()).toBe(3);
+    await expect(table.getByRole('cell', { name: 'bob', exact: true }).count()).resolves.toBe(2);
+    await expectAccessible(page, 'Audit with events');
+    await screenshot(page, 'audit-with-events');
+    await context.close();
+  }, 60_000);
 });
