@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Node 26, the current LTS line (CI runs the whole suite on it and on the Node 20 floor: .ci/run).
-# Build stage: compiles better-sqlite3 from source and the TypeScript with SWC.
+# Build stage: compiles better-sqlite3 from source, the TypeScript with SWC and the console with Vite.
 FROM node:26.12-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
@@ -11,6 +11,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json .swcrc nest-cli.json ./
 COPY apps apps
 COPY libs libs
+# The console's build generates its API client from createApp, run through the SWC loader hooks.
+COPY scripts/console scripts/console
+COPY test/setup test/setup
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # Runtime stage: production dependencies and compiled output only, as the unprivileged node user.

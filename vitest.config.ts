@@ -29,7 +29,8 @@ export default defineConfig({
         // Starts the test Kafka broker unless KAFKA_BROKERS is set, and stops it at the end.
         test: { name: 'kafka', include: KAFKA_TESTS, globalSetup: ['test/setup/kafka.global-setup.ts'] },
       },
-      { extends: true, test: { name: 'core', include: ALL_TESTS, exclude: [...configDefaults.exclude, ...KAFKA_TESTS] } },
+      // Builds dist/console when it is missing or stale, for the browser tests (test/browser).
+      { extends: true, test: { name: 'core', include: ALL_TESTS, exclude: [...configDefaults.exclude, ...KAFKA_TESTS], globalSetup: ['test/setup/console.global-setup.ts'] } },
     ],
   },
 });

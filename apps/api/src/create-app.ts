@@ -7,6 +7,7 @@ import { type AppConfig, PinoNestLogger } from '@keystream/config';
 import { openRequestBudget } from '@keystream/runtime';
 import { AppModule } from './app.module.js';
 import { edgeServerOptions, installEdge } from './edge/install-edge.js';
+import { serveConsole } from './console/serve-console.js';
 import { treatEmptyBodiesAsAbsent } from './http/empty-body.hook.js';
 
 /** Bodies over this are refused with 413 before they are parsed. */
@@ -27,6 +28,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   // Before Nest adds its routes, so the edge sees every route and runs ahead of guards and pipes.
   installEdge(adapter.getInstance(), { perIp: openRequestBudget(config.RATE_LIMIT_PER_IP, config.RATE_LIMIT_WINDOW_SECONDS, 'ip') });
   treatEmptyBodiesAsAbsent(adapter.getInstance());
+  await serveConsole(adapter.getInstance(), config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
     bufferLogs: true,

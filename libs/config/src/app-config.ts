@@ -45,6 +45,14 @@ export class AppConfig {
   @Transform(emptyAsUndefined) @IsOptional() @IsString()
   AUTH_JWT_AUDIENCE?: string;
 
+  /** The console's OpenID provider (authorization code + PKCE); with AUTH_OIDC_CLIENT_ID it replaces the dev sign-in. */
+  @Transform(emptyAsUndefined) @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  AUTH_OIDC_ISSUER?: string;
+
+  /** The console's public client id at AUTH_OIDC_ISSUER (no secret: a browser cannot keep one). */
+  @Transform(emptyAsUndefined) @IsOptional() @IsString()
+  AUTH_OIDC_CLIENT_ID?: string;
+
   @Transform(toInt) @IsInt() @Min(1) @Max(3650)
   MAX_KEY_LIFETIME_DAYS = 365;
 

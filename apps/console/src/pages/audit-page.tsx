@@ -1,0 +1,143 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type AuditEventResource, call } from '../api/client';
+import { useSession } from '../auth/session';
+import { formatDateTime } from '../format';
+
+const ACTIONS = ['created', 'edited', 'revoked', 'reactivated', 'deleted'] as const;
+type Filters = { keyUid: string; actorUid: string; action: '' | (typeof ACTIONS)[number]; from: string; to: string };
+const EMPTY: Filters = { keyUid: '', actorUid: '', action: '', from: '', to: '' };
+
+const actorOf = (event: AuditEventResource): string => {
+  const actor = event.actor as { uid?: string; userUid?: string; id?: string };
+  return actor.uid ?? actor.userUid ?? actor.id ?? JSON.stringify(event.actor);
+};
+
+/** The tenant's audit trail (GET /v1/audit/events), newest first, for tenant admins. */
+export function AuditPage({ auditEnabled, onError }: { auditEnabled: boolean; onError: (error: unknown) => void }) {
+  const session = useSession();
+  const [filters, setFilters] = useState(EMPTY);
+  const [draft, setDraft] = useState(EMPTY);
+  const [cursors, setCursors] = useState(['']);
+  const [page, setPage] = useState(0);
+  const [next, setNext] = useState('');
+  const [items, setItems] = useState<AuditEventResource[] | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const day = (value: string) => (value ? `${value}T00:00:00Z` : undefined);
+      const list = await call(
+        session.client.v1.auditEventsControllerList({
+          limit: 25,
+          continue: cursors[page] || undefined,
+          keyUid: filters.keyUid.trim() || undefined,
+          actorUid: filters.actorUid.trim() || undefined,
+          action: filters.action || undefined,
+          from: day(filters.from),
+          to: day(filters.to),
+        }),
+      );
+      setItems(list.items);
+      setNext(list.listmeta.continue);
+    } catch (error) {
+      setItems([]);
+      onError(error);
+    }
+  }, [session, filters, cursors, page, onError]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    setCursors(['']);
+    setPage(0);
+    setFilters(draft);
+  };
+
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">Audit</h1>
+      <p className="lead">Every change to the tenant’s API keys, newest first, from the hash-chained audit trail.</p>
+      <form className="filters" role="search" aria-label="Filter audit events" onSubmit={apply}>
+        <div className="field">
+          <label htmlFor="audit-key">Key id</label>
+          <input id="audit-key" value={draft.keyUid} onChange={(e) => setDraft({ ...draft, keyUid: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-actor">Done by (user id)</label>
+          <input id="audit-actor" value={draft.actorUid} onChange={(e) => setDraft({ ...draft, actorUid: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-action">Action</label>
+          <select id="audit-action" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value as Filters['action'] })}>
+            <option value="">Any</option>
+            {ACTIONS.map((action) => (
+              <option key={action}>{action}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="audit-from">From (UTC day)</label>
+          <input id="audit-from" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-to">Before (UTC day)</label>
+          <input id="audit-to" type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+        </div>
+        <button type="submit">Apply</button>
+      </form>
+      {items?.length === 0 ? (
+        <div className="empty-state">
+          {auditEnabled ? (
+            <p>No audit events match these filters yet.</p>
+          ) : (
+            <>
+              <p>
+                <strong>The audit trail is off on this instance.</strong>
+              </p>
+              <p>
+                Keystream records every change as an event, but nothing publishes them to the audit trail while <code>AUDIT_SINK=none</code>. Set{' '}
+                <code>AUDIT_SINK=kafka</code> and run the audit consumer to fill it (see the README’s Audit section).
+              </p>
+            </>
+          )}
+        </div>
+      ) : (
+        <div className="table-wrap" role="region" aria-label="Audit events table" tabIndex={0}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Action</th>
+                <th scope="col">Key</th>
+                <th scope="col">Owner</th>
+                <th scope="col">Done by</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items?.map((event) => (
+                <tr key={event.id}>
+                  <td>{formatDateTime(event.time)}</td>
+                  <td>{event.action}</td>
+                  <td className="mono">{event.keyUid}</td>
+                  <td>{event.ownerUid}</td>
+                  <td>{actorOf(event)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {items === null && <p className="empty">Loading…</p>}
+        </div>
+      )}
+      <nav className="pager" aria-label="Pages">
+        <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>
+          Previous page
+        </button>
+        <span>Page {page + 1}</span>
+        <button type="button" disabled={!next} onClick={() => (setCursors([...cursors.slice(0, page + 1), next]), setPage(page + 1))}>
+          Next page
+        </button>
+      </nav>
+    </section>
+  );
+}

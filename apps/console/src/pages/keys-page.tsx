@@ -1,0 +1,216 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { ApiError, type ApiKeyResource, call } from '../api/client';
+import { useSession } from '../auth/session';
+import { ConfirmDialog } from '../components/dialog';
+import { KeyFormDialog } from '../components/key-form-dialog';
+import { RevealDialog } from '../components/reveal-dialog';
+import { RowMenu } from '../components/row-menu';
+import { useToast } from '../components/toasts';
+import { expiryBadge, formatDate } from '../format';
+import { BASE, Link } from '../router';
+
+const PAGE_SIZE = 10;
+type StatusFilter = 'all' | 'active' | 'revoked';
+type Pending = { kind: 'revoke' | 'delete'; key: ApiKeyResource } | null;
+
+/** My API Keys (the caller's own) and Tenant API Keys (every key of the tenant, for admins). */
+export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 'tenant'; maxLifetimeDays: number; onError: (error: unknown) => void }) {
+  const session = useSession();
+  const toast = useToast();
+  const [items, setItems] = useState<ApiKeyResource[] | null>(null);
+  // Cursors of the pages seen so far: [0] is the first page ('' = no cursor).
+  const [cursors, setCursors] = useState<string[]>(['']);
+  const [page, setPage] = useState(0);
+  const [next, setNext] = useState('');
+  const [query, setQuery] = useState({ q: '', status: 'all' as StatusFilter, user: '' });
+  const [draft, setDraft] = useState(query);
+  const [dialog, setDialog] = useState<'create' | ApiKeyResource | null>(null);
+  const [reveal, setReveal] = useState<{ name: string; apiKey: string } | null>(null);
+  const [pending, setPending] = useState<Pending>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      const userUid = scope === 'mine' ? session.user.userUid : query.user.trim() || undefined;
+      const isActive = query.status === 'all' ? undefined : query.status === 'active';
+      const list = await call(
+        session.client.v1.listKeysControllerList({ limit: PAGE_SIZE, continue: cursors[page] || undefined, q: query.q.trim() || undefined, userUid, isActive }),
+      );
+      setItems(list.items);
+      setNext(list.listmeta?.continue ?? '');
+    } catch (error) {
+      setItems([]);
+      onError(error);
+    }
+  }, [session, scope, query, cursors, page, onError]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const search = (event: FormEvent) => {
+    event.preventDefault();
+    setCursors(['']);
+    setPage(0);
+    setQuery(draft);
+  };
+
+  const act = async (label: string, run: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await run();
+      toast(label);
+      await load();
+    } catch (error) {
+      toast(error instanceof ApiError ? error.message : 'The action failed.', 'bad');
+      if (error instanceof ApiError && error.status === 401) onError(error);
+    } finally {
+      setBusy(false);
+      setPending(null);
+    }
+  };
+  const setActive = (key: ApiKeyResource, isActive: boolean) =>
+    act(`API key “${key.metadata.name}” ${isActive ? 're-activated' : 'revoked'}.`, () =>
+      call(session.client.v1.changeKeyStateControllerPutState(key.metadata.uid, { isActive })),
+    );
+
+  const title = scope === 'mine' ? 'My API Keys' : 'Tenant API Keys';
+  return (
+    <section aria-labelledby="page-title">
+      <div className="page-head">
+        <h1 id="page-title">{title}</h1>
+        <button type="button" className="primary" onClick={() => setDialog('create')}>
+          Add New API Key
+        </button>
+      </div>
+      <p className="lead">
+        {scope === 'mine'
+          ? 'Keys that act as you. A key’s value is shown once, when it is created.'
+          : `Every API key of tenant ${session.user.tenantUid}. Tenant admins can edit, revoke, re-activate and delete any of them.`}
+      </p>
+      <form className="filters" role="search" aria-label={`Filter ${title}`} onSubmit={search}>
+        <div className="field">
+          <label htmlFor="filter-q">Search by name</label>
+          <input id="filter-q" type="search" value={draft.q} onChange={(e) => setDraft({ ...draft, q: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="filter-status">Status</label>
+          <select id="filter-status" value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.target.value as StatusFilter })}>
+            <option value="all">All</option>
+            <option value="active">Active</option>
+            <option value="revoked">Revoked</option>
+          </select>
+        </div>
+        {scope === 'tenant' && (
+          <div className="field">
+            <label htmlFor="filter-user">User</label>
+            <input id="filter-user" value={draft.user} onChange={(e) => setDraft({ ...draft, user: e.target.value })} />
+          </div>
+        )}
+        <button type="submit">Apply</button>
+      </form>
+      <div className="table-wrap" role="region" aria-label={`${title} table`} tabIndex={0}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Description</th>
+              {scope === 'tenant' && <th scope="col">User</th>}
+              <th scope="col">Expiration</th>
+              <th scope="col">Status</th>
+              <th scope="col">Created</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {items?.map((key) => {
+              const badge = expiryBadge(key.spec.expiry, key.status.expired);
+              const name = key.metadata.name;
+              return (
+                <tr key={key.metadata.uid}>
+                  <td>
+                    <Link to={`${BASE}/keys/${encodeURIComponent(key.metadata.uid)}`}>{name}</Link>
+                  </td>
+                  <td>{key.metadata.annotations.description}</td>
+                  {scope === 'tenant' && <td>{[key.spec.user.firstName, key.spec.user.lastName].filter(Boolean).join(' ') || key.spec.user.uid} <span className="muted">({key.spec.user.uid})</span></td>}
+                  <td>
+                    {formatDate(key.spec.expiry)} <span className={`badge badge-${badge.tone}`}>{badge.text}</span>
+                  </td>
+                  <td>
+                    <span className={`badge ${key.status.isActive ? 'badge-ok' : 'badge-muted'}`}>{key.status.isActive ? 'active' : 'revoked'}</span>
+                  </td>
+                  <td>{formatDate(key.metadata.creationTimestamp)}</td>
+                  <td>
+                    <RowMenu
+                      label={`Actions for ${name}`}
+                      actions={[
+                        { label: 'Edit', onSelect: () => setDialog(key) },
+                        key.status.isActive
+                          ? { label: 'Revoke', onSelect: () => setPending({ kind: 'revoke', key }), danger: true }
+                          : { label: 'Re-activate', onSelect: () => void setActive(key, true) },
+                        { label: 'Delete', onSelect: () => setPending({ kind: 'delete', key }), danger: true },
+                      ]}
+                    />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {items === null && <p className="empty">Loading…</p>}
+        {items?.length === 0 && <p className="empty">No API keys match. Use “Add New API Key” to create one.</p>}
+      </div>
+      <nav className="pager" aria-label="Pages">
+        <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>
+          Previous page
+        </button>
+        <span>Page {page + 1}</span>
+        <button
+          type="button"
+          disabled={!next}
+          onClick={() => {
+            setCursors([...cursors.slice(0, page + 1), next]);
+            setPage(page + 1);
+          }}
+        >
+          Next page
+        </button>
+      </nav>
+      {dialog && (
+        <KeyFormDialog
+          existing={dialog === 'create' ? undefined : dialog}
+          maxLifetimeDays={maxLifetimeDays}
+          onClose={() => setDialog(null)}
+          onDone={(created) => {
+            setDialog(null);
+            if (created) setReveal({ name: created.name, apiKey: created.apiKey });
+            else toast('API key updated.');
+            void load();
+          }}
+        />
+      )}
+      {reveal && <RevealDialog name={reveal.name} value={reveal.apiKey} onClose={() => setReveal(null)} />}
+      {pending && (
+        <ConfirmDialog
+          title={pending.kind === 'revoke' ? 'Revoke API key' : 'Delete API key'}
+          message={
+            pending.kind === 'revoke'
+              ? `Revoke “${pending.key.metadata.name}”? Requests with it are refused at once; you can re-activate it later.`
+              : `Delete “${pending.key.metadata.name}”? This cannot be undone; requests with it are refused from now on.`
+          }
+          confirm={pending.kind === 'revoke' ? 'Revoke' : 'Delete'}
+          danger
+          busy={busy}
+          onClose={() => setPending(null)}
+          onConfirm={() =>
+            pending.kind === 'revoke'
+              ? void setActive(pending.key, false)
+              : void act(`API key “${pending.key.metadata.name}” deleted.`, () => call(session.client.v1.deleteKeyControllerDelete(pending.key.metadata.uid)))
+          }
+        />
+      )}
+    </section>
+  );
+}
