@@ -32,6 +32,10 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
     bufferLogs: true,
+    // A start-up failure (a store unreachable, a migration refused) rejects with its error, which
+    // main.ts prints before exiting 1 and a test reports; Nest's default would abort the process
+    // without printing it when logs are buffered.
+    abortOnError: false,
   });
   const document = SwaggerModule.createDocument(
     app,

@@ -22,7 +22,7 @@ export async function withCliContext<T>(work: (context: INestApplicationContext,
     ],
   })
   class CliModule {}
-  const context = await NestFactory.createApplicationContext(CliModule, { logger: false });
+  const context = await NestFactory.createApplicationContext(CliModule, { logger: false, abortOnError: false });
   try {
     await context.init();
     return await work(context, config);

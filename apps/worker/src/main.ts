@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   @Module({ imports: [InfrastructureModule.forRoot({ config, logger, views: API_KEY_VIEWS, runProcessors: true })] })
   class WorkerModule {}
-  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: new PinoNestLogger(logger), abortOnError: false });
   app.enableShutdownHooks();
   await app.init();
   logger.info({ eventStore: config.EVENT_STORE, readModel: config.READ_MODEL }, 'Keystream worker running');
