@@ -7,8 +7,9 @@ import type { ExpectedProblem } from '@keystream/problem-details';
 import { type RateBudget, retryAfterSeconds } from '@keystream/rate-limits';
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
-import { type UserCaller, hasExpired } from '../domain/index.js';
+import type { UserCaller } from '../domain/index.js';
 import { KEY_VERIFICATION_LOOKUP, type KeyVerificationLookup } from '../views/key-verification/key-verification.queries.js';
+import { MALFORMED, NOT_FOUND, type RateLimited, type Verification, callerOf, refusal } from './verification.js';
 
 interface Verified {
   digest: Buffer;
@@ -51,7 +52,7 @@ export class TooManyFailedAttemptsError extends Error implements ExpectedProblem
 @Injectable()
 export class KeyVerifier implements ApiKeyAuthenticator {
   private readonly verified: LRUCache<string, Verified>;
-  private readonly inFlight = new Map<string, Promise<boolean>>();
+  private readonly inFlight = new Map<string, Promise<boolean | RateLimited>>();
 
   constructor(
     @Inject(KEY_VERIFICATION_LOOKUP) private readonly verifications: KeyVerificationLookup,
@@ -63,42 +64,54 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     this.verified = new LRUCache({ max: 100_000, ttl: Math.max(1, cacheTtlSeconds) * 1000 });
   }
 
+  /** For the auth guard: the caller a key acts as, undefined to refuse, a 429 once the budget is spent. */
   async authenticate(value: string): Promise<UserCaller | undefined> {
+    const outcome = await this.verify(value);
+    if (outcome.valid) return outcome.caller;
+    if (outcome.code === 'RATE_LIMITED') throw new TooManyFailedAttemptsError(outcome.retryAfterSeconds);
+    return undefined;
+  }
+
+  /**
+   * The one verification every route goes through (the guard, forward-auth, the JSON verify), with
+   * the reason for a refusal. A wrong secret is NOT_FOUND, as an unknown key id is: only the holder
+   * of the real value can tell a key exists. REVOKED, DELETED and EXPIRED are answered from the row
+   * without hashing (so they are known from the key id alone: callers decide who may see them).
+   */
+  async verify(value: string): Promise<Verification> {
     const parsed = parseApiKeyValue(value);
-    if (!parsed) return undefined;
+    if (!parsed) return MALFORMED;
     const row = await this.verifications.findVerification(parsed.keyId);
-    if (!row || row.deleted || !row.isActive || hasExpired(row.expiresAt, this.clock.now())) {
-      this.verified.delete(parsed.keyId);
-      return undefined;
+    if (!row) return NOT_FOUND;
+    const refused = refusal(row, this.clock.now());
+    if (refused) {
+      this.verified.delete(row.keyId);
+      return { valid: false, code: refused, key: row };
     }
     const digest = createHash('sha256').update(value).digest();
     const cached = this.verified.get(row.keyId);
     const warm = cached !== undefined && cached.revision === row.revision && timingSafeEqual(cached.digest, digest);
     if (!warm) {
-      if (!(await this.verifyOnce(row.keyId, value, row.secretHash, digest))) return undefined;
+      const matches = await this.verifyOnce(row.keyId, value, row.secretHash, digest);
+      if (matches !== true) return matches === false ? NOT_FOUND : { valid: false, code: 'RATE_LIMITED', key: row, retryAfterSeconds: matches.retryAfterSeconds };
       this.verified.set(row.keyId, { digest, revision: row.revision });
     }
-    return {
-      kind: 'user',
-      tenantId: row.tenantId,
-      userId: row.ownerId,
-      isTenantAdmin: row.scope === 'tenant',
-      via: 'apiKey',
-      keyId: row.keyId,
-    };
+    return { valid: true, code: 'VALID', key: row, caller: callerOf(row) };
   }
 
   /**
    * Concurrent first requests with the same value share one scrypt run, and so one share of the
    * key id's guessing budget, which a success gives back.
    */
-  private verifyOnce(keyId: string, value: string, secretHash: string, digest: Buffer): Promise<boolean> {
+  private verifyOnce(keyId: string, value: string, secretHash: string, digest: Buffer): Promise<boolean | RateLimited> {
     const id = digest.toString('hex');
     let pending = this.inFlight.get(id);
     if (!pending) {
-      pending = this.spendGuessingBudget(keyId)
-        .then(() => this.hasher.verify(value, secretHash))
-        .then(async (matches) => {
+      pending = this.guessingBudget
+        .spend(keyId)
+        .then(async (spent) => {
+          if (!spent.allowed) return { retryAfterSeconds: retryAfterSeconds(spent) };
+          const matches = await this.hasher.verify(value, secretHash);
           if (matches) await this.giveBackGuessingBudget(keyId);
           return matches;
         })
@@ -111,10 +124,5 @@ export class KeyVerifier implements ApiKeyAuthenticator {
   /** Only into the window it was spent in (the budget's rule): a new window starts full. */
   private giveBackGuessingBudget(keyId: string): Promise<void> {
     return this.guessingBudget.giveBack(keyId);
-  }
-
-  private async spendGuessingBudget(keyId: string): Promise<void> {
-    const spent = await this.guessingBudget.spend(keyId);
-    if (!spent.allowed) throw new TooManyFailedAttemptsError(retryAfterSeconds(spent));
   }
 }
