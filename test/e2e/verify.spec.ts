@@ -2,7 +2,7 @@ import { crc32 } from 'node:zlib';
 import baseX from 'base-x';
 import { describe, expect, it } from 'vitest';
 import { GUESSING_BUDGET } from '@keystream/api-keys';
-import { READ_MODELS, type ApiResponse, createBody, expectProblem, inMs, tenantWithUsers, useApp, waitUntil } from './harness.js';
+import { READ_MODELS, type ApiResponse, type Headers, createBody, expectProblem, inMs, tenantWithUsers, useApp, waitUntil } from './harness.js';
 
 const base62 = baseX('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz');
 /** Another secret for the same key id, with a CRC-32 checksum that passes: what a guesser sends. */
@@ -25,7 +25,8 @@ describe.each(READ_MODELS)('forward-auth and JSON verify (%s read model)', (kind
     it('answers 204 with the identity headers for a valid key, in apiKey or Authorization, and HEAD the same', async () => {
       const { tenant, admin, alice } = await tenantWithUsers();
       const key = await h.current.createKey(alice.headers, createBody('fwd'));
-      for (const headers of [{ apiKey: key.apiKey }, { authorization: `Bearer ${key.apiKey}` }, { authorization: key.apiKey }]) {
+      const ways: Headers[] = [{ apiKey: key.apiKey }, { authorization: `Bearer ${key.apiKey}` }, { authorization: key.apiKey }];
+      for (const headers of ways) {
         const response = await h.current.call('GET', '/v1/auth/verify', { headers });
         expect(response.status, response.text).toBe(204);
         expect(response.text).toBe('');
@@ -50,7 +51,7 @@ describe.each(READ_MODELS)('forward-auth and JSON verify (%s read model)', (kind
       const deleted = await h.current.createKey(alice.headers, createBody('deleted'));
       expect((await h.current.call('PUT', `/v1/apiKeys/${revoked.uid}/state`, { headers: alice.headers, body: {} })).status).toBe(204);
       expect((await h.current.call('DELETE', `/v1/apiKeys/${deleted.uid}`, { headers: alice.headers })).status).toBe(204);
-      const cases = [{}, { apiKey: 'garbage' }, { apiKey: wrongSecret(revoked.apiKey) }, { apiKey: revoked.apiKey }, { apiKey: deleted.apiKey }, { authorization: 'Bearer not-a-jwt' }];
+      const cases: Headers[] = [{}, { apiKey: 'garbage' }, { apiKey: wrongSecret(revoked.apiKey) }, { apiKey: revoked.apiKey }, { apiKey: deleted.apiKey }, { authorization: 'Bearer not-a-jwt' }];
       for (const headers of cases) {
         const response = await h.current.call('GET', '/v1/auth/verify', { headers });
         expectProblem(response, 401, 'Unauthorized');
