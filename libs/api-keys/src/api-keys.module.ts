@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { API_KEY_AUTHENTICATOR, type AuthenticatedCaller } from '@keystream/tenancy';
 import { ApiKeyCommandRunner } from './application/api-key-command-runner.js';
+import { KeyVerificationCache } from './application/key-verification.cache.js';
 import { KeyVerifier } from './application/key-verifier.js';
 import { OwnerLocks } from './application/owner-locks.js';
 import type { UserCaller } from './domain/index.js';
@@ -44,6 +45,7 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
     ...viewPorts,
     ApiKeyCommandRunner,
     OwnerLocks,
+    KeyVerificationCache,
     KeyVerifier,
     { provide: API_KEY_AUTHENTICATOR, useExisting: KeyVerifier },
   ],

@@ -8,7 +8,7 @@ import { type RateBudget, retryAfterSeconds } from '@keystream/rate-limits';
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
 import type { UserCaller } from '../domain/index.js';
-import { KEY_VERIFICATION_LOOKUP, type KeyVerificationLookup } from '../views/key-verification/key-verification.queries.js';
+import { KeyVerificationCache } from './key-verification.cache.js';
 import { MALFORMED, NOT_FOUND, type RateLimited, type Verification, callerOf, refusal } from './verification.js';
 
 interface Verified {
@@ -44,7 +44,8 @@ export class TooManyFailedAttemptsError extends Error implements ExpectedProblem
 
 /**
  * Checks a presented key. Malformed values and bad checksums are refused before any lookup; the
- * key id inside the value finds the one verification row; revoked, deleted and expired keys are
+ * key id inside the value finds the one verification row (from memory when the key was used lately:
+ * KeyVerificationCache); revoked, deleted and expired keys are
  * refused without hashing. scrypt runs only on a cache miss: a success is remembered (by SHA-256
  * of the value, compared in constant time) for as long as the row's revision does not move, so any
  * event about the key forgets it, on every instance.
@@ -55,7 +56,7 @@ export class KeyVerifier implements ApiKeyAuthenticator {
   private readonly inFlight = new Map<string, Promise<boolean | RateLimited>>();
 
   constructor(
-    @Inject(KEY_VERIFICATION_LOOKUP) private readonly verifications: KeyVerificationLookup,
+    @Inject(KeyVerificationCache) private readonly rows: Pick<KeyVerificationCache, 'peek' | 'load'>,
     @Inject(SECRET_HASHER) private readonly hasher: SecretHasher,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(KEY_CACHE_TTL_SECONDS) cacheTtlSeconds: number,
@@ -81,7 +82,8 @@ export class KeyVerifier implements ApiKeyAuthenticator {
   async verify(value: string): Promise<Verification> {
     const parsed = parseApiKeyValue(value);
     if (!parsed) return MALFORMED;
-    const row = await this.verifications.findVerification(parsed.keyId);
+    // A warm key is answered from memory without a query (and without an await before the hash check).
+    const row = this.rows.peek(parsed.keyId) ?? (await this.rows.load(parsed.keyId));
     if (!row) return NOT_FOUND;
     const refused = refusal(row, this.clock.now());
     if (refused) {
