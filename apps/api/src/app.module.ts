@@ -9,6 +9,7 @@ import { InfrastructureModule, RateLimitsModule, auditStoreLocation, openAuditSt
 import { AuthGuard, ForwardAuthController, JwtVerifier } from '@keystream/tenancy';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
+import { RouteLatencyMetrics } from './metrics/route-latency.metrics.js';
 import { TenantRateLimitGuard } from './edge/tenant-rate-limit.guard.js';
 
 /** The HTTP service: composes the libs, holds no business logic. */
@@ -26,6 +27,7 @@ export class AppModule {
       ],
       controllers: [HealthController, MetricsController, ForwardAuthController],
       providers: [
+        RouteLatencyMetrics,
         {
           provide: JwtVerifier,
           useValue: new JwtVerifier({

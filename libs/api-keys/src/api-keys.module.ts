@@ -49,7 +49,7 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
     KeyVerifier,
     { provide: API_KEY_AUTHENTICATOR, useExisting: KeyVerifier },
   ],
-  exports: [API_KEY_AUTHENTICATOR],
+  exports: [API_KEY_AUTHENTICATOR, KeyVerifier, KeyVerificationCache],
 })
 export class ApiKeysModule {}
 

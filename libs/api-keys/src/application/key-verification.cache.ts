@@ -34,6 +34,8 @@ export class KeyVerificationCache implements OnModuleDestroy {
   private generation = 0;
   /** How far the loop has forgotten; undefined until its first look succeeds (nothing is kept till then). */
   private seen?: GlobalPosition;
+  /** When the last look succeeded (epoch ms), for the lag gauge; undefined before the first. */
+  lastLookAt?: number;
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
@@ -42,6 +44,10 @@ export class KeyVerificationCache implements OnModuleDestroy {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     private readonly waiter: CaughtUpWaiter,
   ) {}
+
+  get size(): number {
+    return this.rows.size;
+  }
 
   /** The row from memory, or undefined on a miss (then call load). */
   peek(keyId: string): KeyVerificationRow | undefined {
@@ -76,9 +82,9 @@ export class KeyVerificationCache implements OnModuleDestroy {
     try {
       const shown = await this.waiter.lowestCheckpoint();
       if (shown === undefined) return this.forgetAll(undefined);
-      if (this.seen === undefined) return this.forgetAll(shown);
-      if (comparePositions(shown, this.seen) <= 0) return;
-      await this.forgetChangedUpTo(shown);
+      if (this.seen === undefined) this.forgetAll(shown);
+      else if (comparePositions(shown, this.seen) > 0) await this.forgetChangedUpTo(shown);
+      this.lastLookAt = Date.now();
     } catch (error) {
       this.logger.warn(`Could not look for key changes; verifying from the view until it works again: ${describeError(error)}`);
       this.forgetAll(undefined);

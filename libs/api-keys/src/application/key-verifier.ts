@@ -9,7 +9,7 @@ import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/s
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
 import type { UserCaller } from '../domain/index.js';
 import { KeyVerificationCache } from './key-verification.cache.js';
-import { MALFORMED, NOT_FOUND, type RateLimited, type Verification, callerOf, refusal } from './verification.js';
+import { MALFORMED, NOT_FOUND, type RateLimited, VERIFICATION_CODES, type Verification, type VerificationCode, callerOf, refusal } from './verification.js';
 
 interface Verified {
   digest: Buffer;
@@ -54,6 +54,8 @@ export class TooManyFailedAttemptsError extends Error implements ExpectedProblem
 export class KeyVerifier implements ApiKeyAuthenticator {
   private readonly verified: LRUCache<string, Verified>;
   private readonly inFlight = new Map<string, Promise<boolean | RateLimited>>();
+  /** Outcomes since start, by code: plain counts, read by /metrics when scraped. */
+  readonly outcomes: Record<VerificationCode, number> = Object.fromEntries(VERIFICATION_CODES.map((code) => [code, 0])) as Record<VerificationCode, number>;
 
   constructor(
     @Inject(KeyVerificationCache) private readonly rows: Pick<KeyVerificationCache, 'peek' | 'load'>,
@@ -81,24 +83,30 @@ export class KeyVerifier implements ApiKeyAuthenticator {
    */
   async verify(value: string): Promise<Verification> {
     const parsed = parseApiKeyValue(value);
-    if (!parsed) return MALFORMED;
+    if (!parsed) return this.counted(MALFORMED);
     // A warm key is answered from memory without a query (and without an await before the hash check).
     const row = this.rows.peek(parsed.keyId) ?? (await this.rows.load(parsed.keyId));
-    if (!row) return NOT_FOUND;
+    if (!row) return this.counted(NOT_FOUND);
     const refused = refusal(row, this.clock.now());
     if (refused) {
       this.verified.delete(row.keyId);
-      return { valid: false, code: refused, key: row };
+      return this.counted({ valid: false, code: refused, key: row });
     }
     const digest = createHash('sha256').update(value).digest();
     const cached = this.verified.get(row.keyId);
     const warm = cached !== undefined && cached.revision === row.revision && timingSafeEqual(cached.digest, digest);
     if (!warm) {
       const matches = await this.verifyOnce(row.keyId, value, row.secretHash, digest);
-      if (matches !== true) return matches === false ? NOT_FOUND : { valid: false, code: 'RATE_LIMITED', key: row, retryAfterSeconds: matches.retryAfterSeconds };
+      if (matches === false) return this.counted(NOT_FOUND);
+      if (matches !== true) return this.counted({ valid: false, code: 'RATE_LIMITED', key: row, retryAfterSeconds: matches.retryAfterSeconds });
       this.verified.set(row.keyId, { digest, revision: row.revision });
     }
-    return { valid: true, code: 'VALID', key: row, caller: callerOf(row) };
+    return this.counted({ valid: true, code: 'VALID', key: row, caller: callerOf(row) });
+  }
+
+  private counted(outcome: Verification): Verification {
+    this.outcomes[outcome.code]++;
+    return outcome;
   }
 
   /**
