@@ -14,6 +14,11 @@ const CONTRACT: [method: string, path: string, success: string, errors: string[]
 ];
 /** The audit trail for tenant admins, an extension beyond Palette's API. */
 const AUDIT_ROUTE: (typeof CONTRACT)[number] = ['get', '/v1/audit/events', '200', ['400', '401', '403', '429', '503']];
+/** Verification for gateways and services, extensions beyond Palette's API (README, "Key values and verification"). */
+const VERIFY_ROUTES: typeof CONTRACT = [
+  ['get', '/v1/auth/verify', '204', ['401', '429', '503']],
+  ['post', '/v1/apiKeys/verify', '200', ['400', '401', '413', '429', '503']],
+];
 
 describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind) => {
   const h = useApp(kind);
@@ -25,7 +30,7 @@ describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind)
     expect(response.json.openapi).toMatch(/^3\./);
   });
 
-  it.each([...CONTRACT, AUDIT_ROUTE])('documents %s %s with success %s and its problem responses', async (method, path, success, errors) => {
+  it.each([...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES])('documents %s %s with success %s and its problem responses', async (method, path, success, errors) => {
     const document = (await h.current.call('GET', '/docs/openapi.json')).json;
     const operation = document.paths?.[path]?.[method];
     expect(operation, `${method.toUpperCase()} ${path} is missing`).toBeDefined();
@@ -38,13 +43,13 @@ describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind)
     if (path.includes('{uid}')) expect(operation.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toContain('path:uid');
   });
 
-  it('documents no route beyond the contract’s and the audit trail’s', async () => {
+  it('documents no route beyond the contract’s, the audit trail’s and verification’s', async () => {
     const document = (await h.current.call('GET', '/docs/openapi.json')).json;
     const documented = Object.entries(document.paths as Record<string, object>).flatMap(([path, operations]) =>
       Object.keys(operations).filter((key) => key !== 'parameters').map((method) => `${method} ${path}`),
     );
     // GET /v1/audit/events is the audit trail for tenant admins (an extension beyond Palette's API).
-    const expected = [...CONTRACT.map(([method, path]) => `${method} ${path}`), 'get /v1/audit/events'];
+    const expected = [...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES].map(([method, path]) => `${method} ${path}`);
     expect(documented.sort()).toEqual(expected.sort());
   });
 

@@ -6,9 +6,10 @@ import { AuditHttpModule } from '@keystream/audit';
 import type { AppConfig } from '@keystream/config';
 import { ProblemDetailsFilter } from '@keystream/problem-details';
 import { InfrastructureModule, RateLimitsModule, auditStoreLocation, openAuditStore, openRequestBudget } from '@keystream/runtime';
-import { AuthGuard, JwtVerifier } from '@keystream/tenancy';
+import { AuthGuard, ForwardAuthController, JwtVerifier } from '@keystream/tenancy';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
+import { RouteLatencyMetrics } from './metrics/route-latency.metrics.js';
 import { TenantRateLimitGuard } from './edge/tenant-rate-limit.guard.js';
 
 /** The HTTP service: composes the libs, holds no business logic. */
@@ -24,8 +25,9 @@ export class AppModule {
         // The tenant's audit trail, as the audit consumer stores it (GET /v1/audit/events).
         AuditHttpModule.forRoot({ useFactory: () => openAuditStore(auditStoreLocation(config)) }),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, ForwardAuthController],
       providers: [
+        RouteLatencyMetrics,
         {
           provide: JwtVerifier,
           useValue: new JwtVerifier({

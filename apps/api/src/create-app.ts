@@ -9,6 +9,7 @@ import { AppModule } from './app.module.js';
 import { edgeServerOptions, installEdge } from './edge/install-edge.js';
 import { serveConsole } from './console/serve-console.js';
 import { treatEmptyBodiesAsAbsent } from './http/empty-body.hook.js';
+import { RouteLatencyMetrics } from './metrics/route-latency.metrics.js';
 
 /** Bodies over this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -51,6 +52,8 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   app.enableShutdownHooks();
+  // Before init registers the routes, so the hook measures each of them.
+  app.get(RouteLatencyMetrics).install(adapter.getInstance());
   await app.init();
   return app;
 }

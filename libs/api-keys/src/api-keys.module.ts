@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { API_KEY_AUTHENTICATOR, type AuthenticatedCaller } from '@keystream/tenancy';
 import { ApiKeyCommandRunner } from './application/api-key-command-runner.js';
+import { KeyVerificationCache } from './application/key-verification.cache.js';
 import { KeyVerifier } from './application/key-verifier.js';
 import { OwnerLocks } from './application/owner-locks.js';
 import type { UserCaller } from './domain/index.js';
@@ -19,6 +20,7 @@ import { GetKeyHandler } from './queries/get-key/get-key.handler.js';
 import { ListKeysController } from './queries/list-keys/list-keys.controller.js';
 import { ListKeysHandler } from './queries/list-keys/list-keys.handler.js';
 import { UserInfoController } from './queries/user-info/user-info.controller.js';
+import { VerifyKeyController } from './queries/verify-key/verify-key.controller.js';
 import { API_KEY_VIEWS } from './views/index.js';
 
 // The guard's principal reaches the commands as the domain's UserCaller: this fails to compile as
@@ -37,16 +39,17 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
 /** Everything about API keys over HTTP: handlers, controllers, the verifier and the projections. */
 @Module({
   imports: [CqrsModule],
-  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController],
+  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController, VerifyKeyController],
   providers: [
     ...handlers,
     ...viewPorts,
     ApiKeyCommandRunner,
     OwnerLocks,
+    KeyVerificationCache,
     KeyVerifier,
     { provide: API_KEY_AUTHENTICATOR, useExisting: KeyVerifier },
   ],
-  exports: [API_KEY_AUTHENTICATOR],
+  exports: [API_KEY_AUTHENTICATOR, KeyVerifier, KeyVerificationCache],
 })
 export class ApiKeysModule {}
 

@@ -4,3 +4,4 @@ export * from './api-key-authenticator.port.js';
 export * from './jwt-verifier.js';
 export * from './auth.guard.js';
 export * from './current-caller.decorator.js';
+export * from './forward-auth.controller.js';

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CLOCK, type Clock } from '@keystream/clock';
 import { CONSISTENCY_TIMEOUT_MS } from '@keystream/config';
 import { type AppendResult, ConcurrencyError, EVENT_STORE, type EventStore } from '@keystream/event-store';
@@ -16,6 +16,7 @@ import {
 import { ConcurrencyConflictError, PreconditionFailedError, ViewsBehindError } from './application.errors.js';
 import { decodeApiKeyEvent } from './api-key-event.codec.js';
 import { toEventToAppend } from './event-envelope.js';
+import { KeyVerificationCache } from './key-verification.cache.js';
 
 const MAX_ATTEMPTS = 5;
 /** Views further behind than this are not waited for: a create is refused at once. */
@@ -48,6 +49,8 @@ export class ApiKeyCommandRunner {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(CONSISTENCY_TIMEOUT_MS) private readonly timeoutMs: number,
     private readonly waiter: CaughtUpWaiter,
+    /** Absent where nothing verifies keys (the CLI). */
+    @Optional() private readonly verifications?: KeyVerificationCache,
   ) {}
 
   async run(keyId: string, makeCommand: (now: Date) => ApiKeyCommand, options: RunOptions): Promise<RunResult> {
@@ -69,6 +72,8 @@ export class ApiKeyCommandRunner {
           current < 0n ? 'no_stream' : current,
         );
         await this.waitForViews(keyId, appended.position);
+        // The views show the change: this instance's next request for the key reads it from them.
+        this.verifications?.forget(keyId);
         return { revision: appended.nextExpectedRevision, changed: true };
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;

@@ -7,8 +7,9 @@ import type { ExpectedProblem } from '@keystream/problem-details';
 import { type RateBudget, retryAfterSeconds } from '@keystream/rate-limits';
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
-import { type UserCaller, hasExpired } from '../domain/index.js';
-import { KEY_VERIFICATION_LOOKUP, type KeyVerificationLookup } from '../views/key-verification/key-verification.queries.js';
+import type { UserCaller } from '../domain/index.js';
+import { KeyVerificationCache } from './key-verification.cache.js';
+import { MALFORMED, NOT_FOUND, type RateLimited, VERIFICATION_CODES, type Verification, type VerificationCode, callerOf, refusal } from './verification.js';
 
 interface Verified {
   digest: Buffer;
@@ -43,7 +44,8 @@ export class TooManyFailedAttemptsError extends Error implements ExpectedProblem
 
 /**
  * Checks a presented key. Malformed values and bad checksums are refused before any lookup; the
- * key id inside the value finds the one verification row; revoked, deleted and expired keys are
+ * key id inside the value finds the one verification row (from memory when the key was used lately:
+ * KeyVerificationCache); revoked, deleted and expired keys are
  * refused without hashing. scrypt runs only on a cache miss: a success is remembered (by SHA-256
  * of the value, compared in constant time) for as long as the row's revision does not move, so any
  * event about the key forgets it, on every instance.
@@ -51,10 +53,12 @@ export class TooManyFailedAttemptsError extends Error implements ExpectedProblem
 @Injectable()
 export class KeyVerifier implements ApiKeyAuthenticator {
   private readonly verified: LRUCache<string, Verified>;
-  private readonly inFlight = new Map<string, Promise<boolean>>();
+  private readonly inFlight = new Map<string, Promise<boolean | RateLimited>>();
+  /** Outcomes since start, by code: plain counts, read by /metrics when scraped. */
+  readonly outcomes: Record<VerificationCode, number> = Object.fromEntries(VERIFICATION_CODES.map((code) => [code, 0])) as Record<VerificationCode, number>;
 
   constructor(
-    @Inject(KEY_VERIFICATION_LOOKUP) private readonly verifications: KeyVerificationLookup,
+    @Inject(KeyVerificationCache) private readonly rows: Pick<KeyVerificationCache, 'peek' | 'load'>,
     @Inject(SECRET_HASHER) private readonly hasher: SecretHasher,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(KEY_CACHE_TTL_SECONDS) cacheTtlSeconds: number,
@@ -63,42 +67,61 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     this.verified = new LRUCache({ max: 100_000, ttl: Math.max(1, cacheTtlSeconds) * 1000 });
   }
 
+  /** For the auth guard: the caller a key acts as, undefined to refuse, a 429 once the budget is spent. */
   async authenticate(value: string): Promise<UserCaller | undefined> {
+    const outcome = await this.verify(value);
+    if (outcome.valid) return outcome.caller;
+    if (outcome.code === 'RATE_LIMITED') throw new TooManyFailedAttemptsError(outcome.retryAfterSeconds);
+    return undefined;
+  }
+
+  /**
+   * The one verification every route goes through (the guard, forward-auth, the JSON verify), with
+   * the reason for a refusal. A wrong secret is NOT_FOUND, as an unknown key id is: only the holder
+   * of the real value can tell a key exists. REVOKED, DELETED and EXPIRED are answered from the row
+   * without hashing (so they are known from the key id alone: callers decide who may see them).
+   */
+  async verify(value: string): Promise<Verification> {
     const parsed = parseApiKeyValue(value);
-    if (!parsed) return undefined;
-    const row = await this.verifications.findVerification(parsed.keyId);
-    if (!row || row.deleted || !row.isActive || hasExpired(row.expiresAt, this.clock.now())) {
-      this.verified.delete(parsed.keyId);
-      return undefined;
+    if (!parsed) return this.counted(MALFORMED);
+    // A warm key is answered from memory without a query (and without an await before the hash check).
+    const row = this.rows.peek(parsed.keyId) ?? (await this.rows.load(parsed.keyId));
+    if (!row) return this.counted(NOT_FOUND);
+    const refused = refusal(row, this.clock.now());
+    if (refused) {
+      this.verified.delete(row.keyId);
+      return this.counted({ valid: false, code: refused, key: row });
     }
     const digest = createHash('sha256').update(value).digest();
     const cached = this.verified.get(row.keyId);
     const warm = cached !== undefined && cached.revision === row.revision && timingSafeEqual(cached.digest, digest);
     if (!warm) {
-      if (!(await this.verifyOnce(row.keyId, value, row.secretHash, digest))) return undefined;
+      const matches = await this.verifyOnce(row.keyId, value, row.secretHash, digest);
+      if (matches === false) return this.counted(NOT_FOUND);
+      if (matches !== true) return this.counted({ valid: false, code: 'RATE_LIMITED', key: row, retryAfterSeconds: matches.retryAfterSeconds });
       this.verified.set(row.keyId, { digest, revision: row.revision });
     }
-    return {
-      kind: 'user',
-      tenantId: row.tenantId,
-      userId: row.ownerId,
-      isTenantAdmin: row.scope === 'tenant',
-      via: 'apiKey',
-      keyId: row.keyId,
-    };
+    return this.counted({ valid: true, code: 'VALID', key: row, caller: callerOf(row) });
+  }
+
+  private counted(outcome: Verification): Verification {
+    this.outcomes[outcome.code]++;
+    return outcome;
   }
 
   /**
    * Concurrent first requests with the same value share one scrypt run, and so one share of the
    * key id's guessing budget, which a success gives back.
    */
-  private verifyOnce(keyId: string, value: string, secretHash: string, digest: Buffer): Promise<boolean> {
+  private verifyOnce(keyId: string, value: string, secretHash: string, digest: Buffer): Promise<boolean | RateLimited> {
     const id = digest.toString('hex');
     let pending = this.inFlight.get(id);
     if (!pending) {
-      pending = this.spendGuessingBudget(keyId)
-        .then(() => this.hasher.verify(value, secretHash))
-        .then(async (matches) => {
+      pending = this.guessingBudget
+        .spend(keyId)
+        .then(async (spent) => {
+          if (!spent.allowed) return { retryAfterSeconds: retryAfterSeconds(spent) };
+          const matches = await this.hasher.verify(value, secretHash);
           if (matches) await this.giveBackGuessingBudget(keyId);
           return matches;
         })
@@ -111,10 +134,5 @@ export class KeyVerifier implements ApiKeyAuthenticator {
   /** Only into the window it was spent in (the budget's rule): a new window starts full. */
   private giveBackGuessingBudget(keyId: string): Promise<void> {
     return this.guessingBudget.giveBack(keyId);
-  }
-
-  private async spendGuessingBudget(keyId: string): Promise<void> {
-    const spent = await this.guessingBudget.spend(keyId);
-    if (!spent.allowed) throw new TooManyFailedAttemptsError(retryAfterSeconds(spent));
   }
 }

@@ -1,0 +1,114 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { EVENT_STORE, type EventStore, type GlobalPosition, comparePositions } from '@keystream/event-store';
+import { CaughtUpWaiter } from '@keystream/processing';
+import { describeError } from '@keystream/store-errors';
+import { API_KEY_STREAM_PREFIX } from '../domain/index.js';
+import { KEY_VERIFICATION_LOOKUP, type KeyVerificationLookup } from '../views/key-verification/key-verification.queries.js';
+import type { KeyVerificationRow } from '../views/key-verification/key-verification.row.js';
+
+/** Rows kept: at ~410 bytes a row (README, "Verification from memory"), about 40 MiB. */
+const MAX_ROWS = 100_000;
+/** How often other instances' changes are looked for: well inside the 1 s the README promises. */
+export const INVALIDATION_POLL_MS = 150;
+const PAGE = 500;
+/** More key events than this since the last look: forgetting everything is cheaper than reading them. */
+const MAX_EVENTS_PER_LOOK = 5_000;
+
+/**
+ * The verification rows of recently used keys, in memory, so a warm request costs no query. A miss
+ * reads the view (one primary-key lookup) and keeps the row. Rows are forgotten, never patched:
+ * - on this instance, by the command runner once the views show its command, before it answers;
+ * - for every instance, by a loop that, every INVALIDATION_POLL_MS, reads how far the views have got
+ *   and forgets the keys of the key events up to there (read from the log, filtered by stream).
+ * A row is only kept when no key was forgotten while it was being read (else it may predate the
+ * change), and nothing is kept while the loop is not running or has failed, so a row is never older
+ * than the loop's last look. The row holds no verdict: the verifier checks the clock, the state and
+ * the secret on every request.
+ */
+@Injectable()
+export class KeyVerificationCache implements OnModuleDestroy {
+  private readonly logger = new Logger(KeyVerificationCache.name);
+  private readonly rows = new LRUCache<string, KeyVerificationRow>({ max: MAX_ROWS });
+  /** Moves with every forget: a read that saw it move keeps nothing. */
+  private generation = 0;
+  /** How far the loop has forgotten; undefined until its first look succeeds (nothing is kept till then). */
+  private seen?: GlobalPosition;
+  /** When the last look succeeded (epoch ms), for the lag gauge; undefined before the first. */
+  lastLookAt?: number;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    @Inject(KEY_VERIFICATION_LOOKUP) private readonly lookup: KeyVerificationLookup,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    private readonly waiter: CaughtUpWaiter,
+  ) {}
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** The row from memory, or undefined on a miss (then call load). */
+  peek(keyId: string): KeyVerificationRow | undefined {
+    return this.rows.get(keyId);
+  }
+
+  async load(keyId: string): Promise<KeyVerificationRow | undefined> {
+    if (this.timer === undefined && !this.stopped) this.schedule(0);
+    const generation = this.generation;
+    const row = await this.lookup.findVerification(keyId);
+    if (row && this.seen !== undefined && generation === this.generation) this.rows.set(keyId, row);
+    return row;
+  }
+
+  forget(keyId: string): void {
+    this.generation++;
+    this.rows.delete(keyId);
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => void this.look().finally(() => this.stopped || this.schedule(INVALIDATION_POLL_MS)), delayMs);
+    this.timer.unref();
+  }
+
+  /** One look for changes (what the loop runs every INVALIDATION_POLL_MS); public for the spec. */
+  async look(): Promise<void> {
+    try {
+      const shown = await this.waiter.lowestCheckpoint();
+      if (shown === undefined) return this.forgetAll(undefined);
+      if (this.seen === undefined) this.forgetAll(shown);
+      else if (comparePositions(shown, this.seen) > 0) await this.forgetChangedUpTo(shown);
+      this.lastLookAt = Date.now();
+    } catch (error) {
+      this.logger.warn(`Could not look for key changes; verifying from the view until it works again: ${describeError(error)}`);
+      this.forgetAll(undefined);
+    }
+  }
+
+  /** Forgets the keys of the key events after `seen` up to `shown` (the views show them, so a new read sees them). */
+  private async forgetChangedUpTo(shown: GlobalPosition): Promise<void> {
+    let after = this.seen;
+    for (let read = 0; read < MAX_EVENTS_PER_LOOK; read += PAGE) {
+      const page = await this.eventStore.readAll({ after, maxCount: PAGE, filter: { streamNamePrefixes: [API_KEY_STREAM_PREFIX] } });
+      for (const event of page.events) {
+        if (comparePositions(event.position, shown) > 0) return void (this.seen = shown);
+        this.forget(event.streamName.slice(API_KEY_STREAM_PREFIX.length));
+      }
+      if (page.isEnd || page.events.length === 0) return void (this.seen = shown);
+      after = page.events.at(-1)!.position;
+    }
+    this.forgetAll(shown);
+  }
+
+  private forgetAll(seen: GlobalPosition | undefined): void {
+    this.generation++;
+    this.rows.clear();
+    this.seen = seen;
+  }
+}
