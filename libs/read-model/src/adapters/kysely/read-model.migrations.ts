@@ -96,8 +96,8 @@ export async function migrateToLatest(db: Kysely<any>, views: readonly ViewSchem
     const { error, results } = await migrator.migrateToLatest();
     if (error === undefined) return;
     const failed = results?.find((result) => result.status === 'Error');
-    if (failed === undefined && isSchemaDroppedMeanwhile(error) && attempt < 5) {
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    if (failed === undefined && isSchemaDroppedMeanwhile(error) && attempt < 20) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250, 20 * attempt)));
       continue;
     }
     throw new ReadModelMigrationError(failed?.migrationName, { cause: error });
@@ -106,7 +106,13 @@ export async function migrateToLatest(db: Kysely<any>, views: readonly ViewSchem
 
 /**
  * Kysely's migrator looks for its tables by introspecting every schema of the database, and that
- * query fails with 3F000 when another schema is dropped while it runs (seen when suites that share
- * the test database drop theirs). Nothing was migrated yet, so trying again is safe.
+ * query fails when another schema (or a table in it) is dropped while it runs, seen when suites that
+ * share the test database drop theirs: 3F000 (schema gone), 42P01 / 42704 (table or object gone),
+ * XX000 "cache lookup failed" (catalog row gone mid-scan). Nothing was migrated yet, so trying again
+ * is safe; on a busy machine it can take several tries.
  */
-const isSchemaDroppedMeanwhile = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === '3F000';
+const CATALOG_RACES = new Set(['3F000', '42P01', '42704']);
+const isSchemaDroppedMeanwhile = (error: unknown): boolean => {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return CATALOG_RACES.has(String(code)) || (code === 'XX000' && /cache lookup failed/.test(String(message)));
+};
