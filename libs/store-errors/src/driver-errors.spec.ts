@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyDriverError } from './driver-errors.js';
+import { classifyDriverError, ignoreConcurrentSchemaCreate } from './driver-errors.js';
 
 const coded = (code: string | number, message = `failed with ${code}`) => Object.assign(new Error(message), { code });
 
@@ -30,5 +30,13 @@ describe('classifyDriverError', () => {
       expect(classifyDriverError(error)).toBeUndefined();
     }
     expect(classifyDriverError('ECONNREFUSED')).toBeUndefined();
+  });
+});
+
+describe('ignoreConcurrentSchemaCreate', () => {
+  it('ignores only the two ways a concurrent create of the same schema fails', () => {
+    expect(() => ignoreConcurrentSchemaCreate(coded('23505'))).not.toThrow();
+    expect(() => ignoreConcurrentSchemaCreate(coded('42P06'))).not.toThrow();
+    for (const error of [coded('42501'), coded('ECONNREFUSED'), new Error('x')]) expect(() => ignoreConcurrentSchemaCreate(error)).toThrow(error);
   });
 });

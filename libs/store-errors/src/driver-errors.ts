@@ -65,3 +65,13 @@ export const driverErrorTranslator =
         return error;
     }
   };
+
+/**
+ * `create schema if not exists` is not safe against a concurrent create of the same schema (two
+ * stores of one instance opening together): the loser fails with a unique violation on pg_namespace
+ * (23505) or duplicate_schema (42P06), and the schema exists, which is all that was asked.
+ */
+export const ignoreConcurrentSchemaCreate = (error: unknown): void => {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== '23505' && code !== '42P06') throw error;
+};

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { StoreBusyError, StoreUnavailableError, driverErrorTranslator } from '@keystream/store-errors';
+import { StoreBusyError, StoreUnavailableError, driverErrorTranslator, ignoreConcurrentSchemaCreate } from '@keystream/store-errors';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { RateBudget, RateBudgetOptions, Spent } from '../rate-budget.port.js';
 import { spendFrom } from './memory.rate-budget.js';
@@ -30,7 +30,7 @@ export class PostgresRateBudget implements RateBudget {
     pool.on('error', () => undefined);
     pool.on('connect', (client) => client.on('error', () => undefined));
     try {
-      if (options.schema) await pool.query(`create schema if not exists "${options.schema}"`);
+      if (options.schema) await pool.query(`create schema if not exists "${options.schema}"`).catch(ignoreConcurrentSchemaCreate);
       const limiter = await createLimiter(pool, options);
       return new PostgresRateBudget(pool, limiter);
     } catch (error) {

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { ignoreConcurrentSchemaCreate } from '@keystream/store-errors';
 import type { AuditStore } from '../../audit-store.port.js';
 import type { AuditDatabase } from '../kysely/audit.schema.js';
 import { KyselyAuditStore } from '../kysely/kysely.audit-store.js';
@@ -21,7 +22,7 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
   pool.on('connect', (client) => client.on('error', () => undefined));
   const root = new Kysely<AuditDatabase>({ dialect: withAuditStoreErrors(new PostgresDialect({ pool })) });
   try {
-    if (options.schema !== undefined) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(root);
+    if (options.schema !== undefined) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(root).catch(ignoreConcurrentSchemaCreate);
     const db = options.schema === undefined ? root : root.withSchema(options.schema);
     return await KyselyAuditStore.open(db, 'postgres', () => root.destroy());
   } catch (error) {

@@ -108,10 +108,11 @@ export async function migrateToLatest(db: Kysely<any>, views: readonly ViewSchem
  * Kysely's migrator looks for its tables by introspecting every schema of the database, and that
  * query fails when another schema (or a table in it) is dropped while it runs, seen when suites that
  * share the test database drop theirs: 3F000 (schema gone), 42P01 / 42704 (table or object gone),
- * XX000 "cache lookup failed" (catalog row gone mid-scan). Nothing was migrated yet, so trying again
+ * XX000 "cache lookup failed" (catalog row gone mid-scan), and a schema created by another opener at
+ * the same moment (42P06, or 23505 on pg_namespace). Nothing was migrated yet, so trying again
  * is safe; on a busy machine it can take several tries.
  */
-const CATALOG_RACES = new Set(['3F000', '42P01', '42704']);
+const CATALOG_RACES = new Set(['3F000', '42P01', '42704', '42P06', '23505']);
 const isSchemaDroppedMeanwhile = (error: unknown): boolean => {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   return CATALOG_RACES.has(String(code)) || (code === 'XX000' && /cache lookup failed/.test(String(message)));
