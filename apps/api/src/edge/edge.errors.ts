@@ -1,14 +1,6 @@
-import type { FieldError } from '@keystream/problem-details';
-
 // Refusals made at the HTTP edge, before a controller runs. Each carries a registered code and a
-// message we wrote, so toProblem shows it as it is and never the request's own text.
-
-export class EdgeInputError extends Error {
-  readonly code = 'InvalidRequest';
-  constructor(readonly errors: FieldError[]) {
-    super(errors.map((e) => `${e.field}: ${e.message}`).join('; '));
-  }
-}
+// message we wrote, so toProblem shows it as it is and never the request's own text. A bad field is
+// the domain's InvalidRequestError, the one class for "these fields are wrong" wherever it is found.
 
 export class UriTooLongError extends Error {
   readonly code = 'UriTooLong';

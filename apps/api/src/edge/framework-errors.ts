@@ -1,8 +1,9 @@
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidRequestError } from '@keystream/api-keys';
 import { PROBLEM_CONTENT_TYPE, sendProblem, toProblem } from '@keystream/problem-details';
-import { EdgeInputError, HeadersTooLargeError, RequestTimeoutError, UriTooLongError } from './edge.errors.js';
+import { HeadersTooLargeError, RequestTimeoutError, UriTooLongError } from './edge.errors.js';
 
 /** Fastify's default maxParamLength (left as it is), stated here so the message can name it. */
 export const MAX_PARAM_LENGTH = 100;
@@ -22,7 +23,7 @@ export const frameworkErrors =
   (error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void => {
     const refusal =
       error.code === 'FST_ERR_BAD_URL'
-        ? new EdgeInputError([{ field: 'url', message: 'must be valid percent-encoded UTF-8' }])
+        ? new InvalidRequestError([{ field: 'url', message: 'must be valid percent-encoded UTF-8' }])
         : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
           ? new UriTooLongError(MAX_PARAM_LENGTH)
           : error;
@@ -43,7 +44,7 @@ export const clientErrorHandler = (error: NodeJS.ErrnoException, socket: Socket)
       ? new HeadersTooLargeError()
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? new RequestTimeoutError()
-        : new EdgeInputError([{ field: 'request', message: 'is not a valid HTTP/1.1 request' }]);
+        : new InvalidRequestError([{ field: 'request', message: 'is not a valid HTTP/1.1 request' }]);
   const { status, body } = toProblem(refusal);
   const text = JSON.stringify(body);
   if (socket.writable) {

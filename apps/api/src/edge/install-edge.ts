@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { InvalidRequestError } from '@keystream/api-keys';
 import { type RateBudget, retryAfterSeconds } from '@keystream/rate-limits';
-import { EdgeInputError, MethodNotAllowedError, RateLimitedError, ShuttingDownError } from './edge.errors.js';
+import { MethodNotAllowedError, RateLimitedError, ShuttingDownError } from './edge.errors.js';
 import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
 import { bodyProblems, queryProblems } from './input-guard.js';
 
@@ -61,7 +62,7 @@ export function installEdge(fastify: FastifyInstance, limits: EdgeLimits): void 
 
   fastify.addHook('preValidation', async (request) => {
     const errors = [...queryProblems(request.query), ...bodyProblems(request.body)];
-    if (errors.length > 0) throw new EdgeInputError(errors);
+    if (errors.length > 0) throw new InvalidRequestError(errors);
   });
 
   fastify.addHook('onSend', async (_request, reply) => {
