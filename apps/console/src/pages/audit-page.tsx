@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type AuditEventResource, call } from '../api/client';
 import { useSession } from '../auth/session';
+import { Pager, useCursorPages } from '../components/pager';
 import { formatDateTime } from '../format';
 
 const ACTIONS = ['created', 'edited', 'revoked', 'reactivated', 'deleted'] as const;
@@ -17,9 +18,7 @@ export function AuditPage({ auditEnabled, onError }: { auditEnabled: boolean; on
   const session = useSession();
   const [filters, setFilters] = useState(EMPTY);
   const [draft, setDraft] = useState(EMPTY);
-  const [cursors, setCursors] = useState(['']);
-  const [page, setPage] = useState(0);
-  const [next, setNext] = useState('');
+  const pages = useCursorPages();
   const [items, setItems] = useState<AuditEventResource[] | null>(null);
 
   const load = useCallback(async () => {
@@ -28,7 +27,7 @@ export function AuditPage({ auditEnabled, onError }: { auditEnabled: boolean; on
       const list = await call(
         session.client.v1.auditEventsControllerList({
           limit: 25,
-          continue: cursors[page] || undefined,
+          continue: pages.cursor,
           keyUid: filters.keyUid.trim() || undefined,
           actorUid: filters.actorUid.trim() || undefined,
           action: filters.action || undefined,
@@ -37,20 +36,19 @@ export function AuditPage({ auditEnabled, onError }: { auditEnabled: boolean; on
         }),
       );
       setItems(list.items);
-      setNext(list.listmeta.continue);
+      pages.setNext(list.listmeta.continue);
     } catch (error) {
       setItems([]);
       onError(error);
     }
-  }, [session, filters, cursors, page, onError]);
+  }, [session, filters, pages.cursor, pages.page, pages.generation, pages.setNext, onError]);
   useEffect(() => {
     void load();
   }, [load]);
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    setCursors(['']);
-    setPage(0);
+    pages.restart();
     setFilters(draft);
   };
 
@@ -129,15 +127,7 @@ export function AuditPage({ auditEnabled, onError }: { auditEnabled: boolean; on
           {items === null && <p className="empty">Loading…</p>}
         </div>
       )}
-      <nav className="pager" aria-label="Pages">
-        <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>
-          Previous page
-        </button>
-        <span>Page {page + 1}</span>
-        <button type="button" disabled={!next} onClick={() => (setCursors([...cursors.slice(0, page + 1), next]), setPage(page + 1))}>
-          Next page
-        </button>
-      </nav>
+      <Pager pages={pages} />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { ApiError, type ApiKeyResource, call } from '../api/client';
 import { useSession } from '../auth/session';
 import { ConfirmDialog } from '../components/dialog';
 import { KeyFormDialog } from '../components/key-form-dialog';
+import { Pager, useCursorPages } from '../components/pager';
 import { RevealDialog } from '../components/reveal-dialog';
 import { RowMenu } from '../components/row-menu';
 import { useToast } from '../components/toasts';
@@ -18,10 +19,7 @@ export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 
   const session = useSession();
   const toast = useToast();
   const [items, setItems] = useState<ApiKeyResource[] | null>(null);
-  // Cursors of the pages seen so far: [0] is the first page ('' = no cursor).
-  const [cursors, setCursors] = useState<string[]>(['']);
-  const [page, setPage] = useState(0);
-  const [next, setNext] = useState('');
+  const pages = useCursorPages();
   const [query, setQuery] = useState({ q: '', status: 'all' as StatusFilter, user: '' });
   const [draft, setDraft] = useState(query);
   const [dialog, setDialog] = useState<'create' | ApiKeyResource | null>(null);
@@ -34,15 +32,15 @@ export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 
       const userUid = scope === 'mine' ? session.user.userUid : query.user.trim() || undefined;
       const isActive = query.status === 'all' ? undefined : query.status === 'active';
       const list = await call(
-        session.client.v1.listKeysControllerList({ limit: PAGE_SIZE, continue: cursors[page] || undefined, q: query.q.trim() || undefined, userUid, isActive }),
+        session.client.v1.listKeysControllerList({ limit: PAGE_SIZE, continue: pages.cursor, q: query.q.trim() || undefined, userUid, isActive }),
       );
       setItems(list.items);
-      setNext(list.listmeta?.continue ?? '');
+      pages.setNext(list.listmeta?.continue ?? '');
     } catch (error) {
       setItems([]);
       onError(error);
     }
-  }, [session, scope, query, cursors, page, onError]);
+  }, [session, scope, query, pages.cursor, pages.page, pages.generation, pages.setNext, onError]);
 
   useEffect(() => {
     void load();
@@ -50,8 +48,7 @@ export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 
 
   const search = (event: FormEvent) => {
     event.preventDefault();
-    setCursors(['']);
-    setPage(0);
+    pages.restart();
     setQuery(draft);
   };
 
@@ -162,22 +159,7 @@ export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 
         {items === null && <p className="empty">Loading…</p>}
         {items?.length === 0 && <p className="empty">No API keys match. Use “Add New API Key” to create one.</p>}
       </div>
-      <nav className="pager" aria-label="Pages">
-        <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>
-          Previous page
-        </button>
-        <span>Page {page + 1}</span>
-        <button
-          type="button"
-          disabled={!next}
-          onClick={() => {
-            setCursors([...cursors.slice(0, page + 1), next]);
-            setPage(page + 1);
-          }}
-        >
-          Next page
-        </button>
-      </nav>
+      <Pager pages={pages} />
       {dialog && (
         <KeyFormDialog
           existing={dialog === 'create' ? undefined : dialog}
