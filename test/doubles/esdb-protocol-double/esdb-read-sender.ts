@@ -37,6 +37,12 @@ export class Sender {
     return !this.closed;
   }
 
+  /** Ends the call with an error status, as a server dropping the subscription does. */
+  fail(error: Error): void {
+    if (this.closed) return;
+    this.call.emit('error', error);
+  }
+
   finish(last?: ReadResp): void {
     if (this.closed) return;
     if (last) this.call.write(last);
