@@ -74,6 +74,22 @@ export class EsdbEventStore implements EventStore {
     });
   }
 
+  /**
+   * Connects and reads the head of `$all` once (what every processor needs the user to be allowed),
+   * so wrong credentials, TLS settings or host fail start-up with an error that says what to fix,
+   * instead of surfacing later as 503s.
+   */
+  static async open(connectionString: string, options: EsdbEventStoreOptions = {}): Promise<EsdbEventStore> {
+    const store = new EsdbEventStore(connectionString, options);
+    try {
+      await store.headPosition();
+      return store;
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+
   /** A tombstoned stream reads as absent, like a missing one; writing to it is refused (EventStreamDeletedError). */
   async readStream(streamName: string): Promise<RecordedEvent[]> {
     try {

@@ -108,8 +108,8 @@ function hintFor(reason: string): string {
   if (/certificate|self.signed|unable to verify|SSL|handshake|wrong version number/i.test(reason)) {
     return ' (TLS: check tls=true and tlsCAFile in ESDB_CONNECTION_STRING against the server certificate)';
   }
-  if (/Connection dropped|Protocol error|http2|RST_STREAM|Received RST/i.test(reason)) {
-    return ' (the server may require TLS: a secure node refuses tls=false)';
+  if (/Failed to connect|Connection dropped|Protocol error|RST_STREAM/i.test(reason)) {
+    return ' (is the server up at that address? A secure node also refuses tls=false)';
   }
   return '';
 }
