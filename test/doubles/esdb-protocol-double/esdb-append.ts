@@ -49,6 +49,7 @@ export function handleAppend({ log, faults, maxAppendSize }: AppendContext) {
     call.on('end', async () => {
       if (fault?.kind === 'delay') await sleep(fault.ms);
       else if (fault) return callback(faultError(fault, streamName));
+      if (log.isTombstoned(streamName)) return callback(faultError({ kind: 'stream-deleted' }, streamName));
       if (sizeOnDisk(events) > maxAppendSize) return callback(maxAppendSizeError(maxAppendSize));
       callback(null, appendResponse(log.append(streamName, expected, events)));
     });
@@ -125,7 +126,7 @@ export function handleBatchAppend({ log, faults, maxAppendSize }: AppendContext)
 async function answerBatch(log: EsdbLog, maxAppendSize: number, batch: PendingBatch): Promise<BatchResponse> {
   const { fault } = batch;
   if (fault?.kind === 'access-denied') return statusResponse(batch.expected, codePb.Code.PERMISSION_DENIED, 'AccessDenied', new sharedPb.AccessDenied(), 'AccessDenied');
-  if (fault?.kind === 'stream-deleted') {
+  if (fault?.kind === 'stream-deleted' || log.isTombstoned(batch.streamName)) {
     const details = new sharedPb.StreamDeleted().setStreamIdentifier(streamIdentifier(batch.streamName));
     return statusResponse(batch.expected, codePb.Code.FAILED_PRECONDITION, 'StreamDeleted', details, 'StreamDeleted');
   }
@@ -206,4 +207,17 @@ function batchCase(kase: number) {
   if (kase === cases.NO_STREAM) return 'no_stream';
   if (kase === cases.STREAM_EXISTS) return 'stream_exists';
   return kase === cases.ANY ? 'any' : 'not_set';
+}
+
+/** Streams.Tombstone with any expected revision (the double ignores the one sent): answers without a position. */
+export function handleTombstone(log: EsdbLog) {
+  return (
+    call: { request: InstanceType<typeof streamsPb.TombstoneReq> },
+    callback: sendUnaryData<InstanceType<typeof streamsPb.TombstoneResp>>,
+  ): void => {
+    const streamName = streamNameOf(call.request.getOptions()?.getStreamIdentifier());
+    if (log.isTombstoned(streamName)) return callback(faultError({ kind: 'stream-deleted' }, streamName));
+    log.tombstone(streamName);
+    callback(null, new streamsPb.TombstoneResp().setNoPosition(sharedEmpty()));
+  };
 }

@@ -16,7 +16,7 @@ import {
 import serverFeaturesGrpc from '@eventstore/db-client/generated/serverfeatures_grpc_pb.js';
 import serverFeaturesPb from '@eventstore/db-client/generated/serverfeatures_pb.js';
 import streamsGrpc from '@eventstore/db-client/generated/streams_grpc_pb.js';
-import { handleAppend, handleBatchAppend } from './esdb-append.js';
+import { handleAppend, handleBatchAppend, handleTombstone } from './esdb-append.js';
 import { faultError, FaultPlan, unauthenticated } from './esdb-faults.js';
 import { EsdbLog } from './esdb-log.js';
 import { handleRead, type Registry } from './esdb-read.js';
@@ -115,6 +115,7 @@ export class EsdbProtocolDouble {
     const read = handleRead({ log: this.log, faults: this.faults, subscriptions: this.subscriptions, onSubscribed: () => this.subscriptionsAccepted++ });
     const appendHandler = handleAppend(append);
     const batchAppendHandler = handleBatchAppend(append);
+    const tombstone = handleTombstone(this.log);
     type Call = { metadata: Metadata; emit(event: 'error', error: ServiceError): boolean };
     server.addService(streamsGrpc.StreamsService, {
       read: (call: Call & Parameters<typeof read>[0]) => this.refused(call) ?? void read(call),
@@ -127,7 +128,10 @@ export class EsdbProtocolDouble {
       },
       batchAppend: (call: Call & Parameters<typeof batchAppendHandler>[0]) => this.refused(call) ?? batchAppendHandler(call),
       delete: unimplemented,
-      tombstone: unimplemented,
+      tombstone: (call: Call & Parameters<typeof tombstone>[0], callback: Parameters<typeof tombstone>[1]) => {
+        const refusal = this.authorize(call.metadata);
+        return refusal ? callback(refusal) : tombstone(call, callback);
+      },
     });
     const credentials = this.options.tls
       ? ServerCredentials.createSsl(null, [{ private_key: this.options.tls.key, cert_chain: this.options.tls.cert }], false)

@@ -62,6 +62,7 @@ export function handleRead({ log, faults, subscriptions, onSubscribed }: ReadCon
 async function readStream(log: EsdbLog, options: Options, sender: Sender): Promise<void> {
   const streamOptions = options.getStream()!;
   const streamName = streamNameOf(streamOptions.getStreamIdentifier());
+  if (log.isTombstoned(streamName)) return sender.fail(faultError({ kind: 'stream-deleted' }, streamName));
   const stream = log.stream(streamName);
   if (!stream) return sender.finish(streamNotFoundResponse(streamName));
   const count = Number(BigInt(options.getCount() || '0'));

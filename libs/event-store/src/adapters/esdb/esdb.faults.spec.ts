@@ -6,6 +6,7 @@
  * nothing written twice or lost.
  */
 import { randomUUID } from 'node:crypto';
+import { EventStoreDBClient } from '@eventstore/db-client';
 import { toProblem } from '@keystream/problem-details';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EsdbProtocolDouble, type EsdbProtocolDoubleOptions } from '../../../../../test/doubles/esdb-protocol-double/esdb-protocol-double.js';
@@ -110,6 +111,18 @@ describe.each([true, false])('EsdbEventStore facing server faults (BatchAppend l
     expect(error).toBeInstanceOf(EventStreamDeletedError);
     expect(toProblem(error)).toMatchObject({ status: 404, body: { code: 'ResourceNotFound' } });
     expect(double.log.stream(name)).toHaveLength(1);
+  });
+
+  it('treats a stream tombstoned outside Keystream the same way: absent to read, 404 to write', async () => {
+    const { double, store } = await setUp({ batchAppend });
+    const name = stream();
+    await store.appendToStream(name, [event(0)], 'no_stream');
+    const raw = EventStoreDBClient.connectionString(double.connectionString);
+    await raw.tombstoneStream(name);
+    await raw.dispose();
+    expect(await store.readStream(name)).toEqual([]);
+    const error = await rejection(store.appendToStream(name, [event(1)], 'no_stream'));
+    expect(toProblem(error)).toMatchObject({ status: 404, body: { code: 'ResourceNotFound' } });
   });
 
   it('follows a not-leader answer to the hinted leader and writes there once', async () => {

@@ -13,6 +13,7 @@ import {
   END,
   EventStoreDBClient,
   MaxAppendSizeExceededError,
+  StreamDeletedError,
   StreamNotFoundError,
   WrongExpectedVersionError,
   jsonEvent,
@@ -133,6 +134,20 @@ describe('EventStoreDB behaviours Keystream relies on', () => {
       }
     })());
     expect(missing).toBeInstanceOf(StreamNotFoundError);
+  });
+
+  it(`answers reads and writes of a tombstoned stream with StreamDeleted, for good (${DOCS}/deleting-events.html#tombstoning)`, async () => {
+    const name = streamName();
+    await client.appendToStream(name, json(0), { expectedRevision: 'no_stream' });
+    await client.tombstoneStream(name);
+    const readError = await failure((async () => {
+      for await (const _ of client.readStream(name)) {
+        // nothing
+      }
+    })());
+    expect(readError).toBeInstanceOf(StreamDeletedError);
+    expect(await failure(client.appendToStream(name, json(1), { expectedRevision: 'any' }))).toBeInstanceOf(StreamDeletedError);
+    expect(await failure(client.appendToStream(name, json(1), { expectedRevision: 'no_stream' }))).toBeInstanceOf(StreamDeletedError);
   });
 
   it(`reads $all forwards from a position inclusively (the adapter drops the event at the position) (${DOCS}/reading-events.html#reading-from-a-position)`, async () => {
