@@ -45,6 +45,7 @@ export interface EsdbEventStoreOptions {
    */
   readonly retry?: { readonly maxAttempts?: number; readonly initialDelayMs?: number; readonly maxDelayMs?: number };
 }
+
 /** headPosition looks this far back for an event outside the `$` system streams. */
 const HEAD_SEARCH = 100;
 const HEALTH_TIMEOUT_MS = 2_000;
