@@ -48,7 +48,7 @@ export function handleAppend({ log, faults, maxAppendSize }: AppendContext) {
     });
     call.on('end', async () => {
       if (fault?.kind === 'delay') await sleep(fault.ms);
-      else if (fault) return callback(faultError(fault, streamName));
+      else if (fault && fault.kind !== 'drop-after') return callback(faultError(fault, streamName));
       if (log.isTombstoned(streamName)) return callback(faultError({ kind: 'stream-deleted' }, streamName));
       if (sizeOnDisk(events) > maxAppendSize) return callback(maxAppendSizeError(maxAppendSize));
       callback(null, appendResponse(log.append(streamName, expected, events)));
@@ -98,7 +98,8 @@ export function handleBatchAppend({ log, faults, maxAppendSize }: AppendContext)
         const fault = faults.take('append');
         const streamName = streamNameOf(options.getStreamIdentifier());
         // Not-leader and unavailable fail the whole call, as the server's interceptors do.
-        if (fault && fault.kind !== 'delay' && fault.kind !== 'access-denied' && fault.kind !== 'stream-deleted') {
+        // (`drop-after` is for reads; an append ignores it.)
+        if (fault && (fault.kind === 'not-leader' || fault.kind === 'unavailable')) {
           return void call.emit('error', faultError(fault, streamName));
         }
         pending.set(key, {

@@ -22,7 +22,12 @@ export type Fault =
    * The server is slow: the call is handled `ms` late. An append is still committed, as a write the
    * server finished after the client gave up would be; a BatchAppend past its deadline answers Timeout.
    */
-  | { readonly kind: 'delay'; readonly ms: number };
+  | { readonly kind: 'delay'; readonly ms: number }
+  /**
+   * A read or subscription that fails mid-stream: after sending this many events (catch-up or live),
+   * the call ends with ABORTED, as a server dropping a consumer does.
+   */
+  | { readonly kind: 'drop-after'; readonly events: number };
 
 export type FaultedCall = 'append' | 'read' | 'subscribe';
 
@@ -52,7 +57,7 @@ export class FaultPlan {
 }
 
 /** The gRPC error a server returns for a fault that fails the call (all but `delay`). */
-export function faultError(fault: Exclude<Fault, { kind: 'delay' }>, streamName = ''): ServiceError {
+export function faultError(fault: Exclude<Fault, { kind: 'delay' | 'drop-after' }>, streamName = ''): ServiceError {
   switch (fault.kind) {
     case 'access-denied':
       return serviceError(status.PERMISSION_DENIED, 'Access Denied', { exception: 'access-denied' });
@@ -72,6 +77,9 @@ export function faultError(fault: Exclude<Fault, { kind: 'delay' }>, streamName 
       return fault satisfies never;
   }
 }
+
+export const droppedError = (): ServiceError =>
+  serviceError(status.ABORTED, 'Consumer too slow to handle event while live. Client resubscription required.', {});
 
 /** The server's answer to a call without valid credentials where they are required. */
 export const unauthenticated = (): ServiceError => serviceError(status.UNAUTHENTICATED, 'Bad username or password', {});

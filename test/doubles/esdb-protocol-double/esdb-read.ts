@@ -6,7 +6,7 @@ import { status, type ServerWritableStream, type ServiceError } from '@grpc/grpc
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
 import type { EsdbLog, StoredEvent } from './esdb-log.js';
 import { Sender } from './esdb-read-sender.js';
-import { faultError, sleep, type FaultPlan } from './esdb-faults.js';
+import { droppedError, faultError, sleep, type FaultPlan } from './esdb-faults.js';
 import {
   caughtUpResponse,
   checkpointResponse,
@@ -42,20 +42,21 @@ export function handleRead({ log, faults, subscriptions, onSubscribed }: ReadCon
     const options = call.request.getOptions()!;
     const fault = faults.take(options.hasSubscription() ? 'subscribe' : 'read');
     if (fault?.kind === 'delay') await sleep(fault.ms);
-    else if (fault) {
+    else if (fault && fault.kind !== 'drop-after') {
       const streamName = options.hasStream() ? streamNameOf(options.getStream()!.getStreamIdentifier()) : '$all';
       return void call.emit('error', faultError(fault, streamName));
     }
     if (call.cancelled) return;
+    const sender = new Sender(call, fault?.kind === 'drop-after' ? { events: fault.events, error: droppedError() } : undefined);
     if (options.hasStream()) {
       if (options.hasSubscription()) return void call.emit('error', unimplemented('subscriptions to a single stream'));
-      return void readStream(log, options, new Sender(call));
+      return void readStream(log, options, sender);
     }
     if (options.hasSubscription()) {
       onSubscribed();
-      return void subscribeToAll(log, options, new Sender(call), subscriptions);
+      return void subscribeToAll(log, options, sender, subscriptions);
     }
-    return void readAll(log, options, new Sender(call));
+    return void readAll(log, options, sender);
   };
 }
 

@@ -170,6 +170,32 @@ describe('EsdbEventStore subscriptions facing server faults', () => {
     expect(double.subscriptionsAccepted).toBeGreaterThanOrEqual(3);
   });
 
+  it('resumes a catch-up the server drops mid-stream from the last event handed out, losing and doubling nothing', async () => {
+    const { double, store } = await setUp();
+    const mine = stream();
+    const before = await store.headPosition();
+    for (let batch = 0; batch < 4; batch++) {
+      await store.appendToStream(`${mine}-${batch}`, Array.from({ length: 250 }, (_, i) => event(batch * 250 + i)), 'no_stream');
+      await store.appendToStream(`other-${randomUUID()}`, Array.from({ length: 50 }, (_, i) => event(i)), 'no_stream');
+    }
+    const accepted = double.subscriptionsAccepted;
+    double.faults.next('subscribe', { kind: 'drop-after', events: 300 });
+    double.faults.next('subscribe', { kind: 'drop-after', events: 420 });
+    const controller = new AbortController();
+    const received: unknown[] = [];
+    await within(
+      15_000,
+      (async () => {
+        for await (const message of store.subscribeToAll({ after: before, filter: { streamNamePrefixes: [mine] }, signal: controller.signal })) {
+          if (message.kind === 'event') received.push(message.event.data['i']);
+          if (message.kind === 'caught-up') controller.abort();
+        }
+      })(),
+    );
+    expect(received).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(double.subscriptionsAccepted - accepted).toBe(3);
+  });
+
   it('ends a subscription the server refuses (AccessDenied) with an outage error instead of retrying forever', async () => {
     const { double, store } = await setUp();
     double.faults.always('subscribe', { kind: 'access-denied' });
