@@ -13,7 +13,8 @@ import { DEFAULT_NAMED_LOCKS, type ReadModel, type ViewSchema, openPostgresReadM
  */
 export const openEventStore = async (config: AppConfig): Promise<EventStore> => {
   if (config.EVENT_STORE === 'esdb') {
-    return new EsdbEventStore(config.ESDB_CONNECTION_STRING!);
+    // Probes the server once: wrong credentials or TLS settings fail start-up with what to fix.
+    return EsdbEventStore.open(config.ESDB_CONNECTION_STRING!);
   }
   mkdirSync(config.DATA_DIR, { recursive: true });
   return new SqliteEventStore(join(config.DATA_DIR, 'events.db'));

@@ -42,6 +42,7 @@ export class EsdbLog {
   private readonly events: StoredEvent[] = [];
   private readonly streams = new Map<string, StoredEvent[]>();
   private readonly listeners = new Set<(event: StoredEvent) => void>();
+  private readonly tombstones = new Set<string>();
   private nextPosition = 0n;
 
   /** Every event in commit order: what `$all` reads. */
@@ -63,6 +64,15 @@ export class EsdbLog {
       else high = middle;
     }
     return low;
+  }
+
+  /** Hard-deletes a stream: it can never be read or written again (its events stay in `$all` here). */
+  tombstone(streamName: string): void {
+    this.tombstones.add(streamName);
+  }
+
+  isTombstoned(streamName: string): boolean {
+    return this.tombstones.has(streamName);
   }
 
   /** Called synchronously for each committed event, in commit order. Returns the unsubscribe. */

@@ -4,23 +4,49 @@
  * real client talks real gRPC to it. It is not a database: see README.md beside it for what it
  * reproduces and what it does not.
  */
-import { Server, ServerCredentials, status, type handleUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import {
+  Server,
+  ServerCredentials,
+  status,
+  type handleUnaryCall,
+  type Metadata,
+  type ServiceError,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
 import serverFeaturesGrpc from '@eventstore/db-client/generated/serverfeatures_grpc_pb.js';
 import serverFeaturesPb from '@eventstore/db-client/generated/serverfeatures_pb.js';
 import streamsGrpc from '@eventstore/db-client/generated/streams_grpc_pb.js';
-import { handleAppend, handleBatchAppend } from './esdb-append.js';
+import { handleAppend, handleBatchAppend, handleTombstone } from './esdb-append.js';
+import { faultError, FaultPlan, unauthenticated } from './esdb-faults.js';
 import { EsdbLog } from './esdb-log.js';
 import { handleRead, type Registry } from './esdb-read.js';
+
+/** The server's default `MaxAppendSize`: 1 MiB. */
+export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
 
 export interface EsdbProtocolDoubleOptions {
   /** List Streams.BatchAppend in ServerFeatures, as real servers since 21.10 do (default true). */
   readonly batchAppend?: boolean;
   /** Start with a few `$`-prefixed system events, as a fresh server's `$all` has (default true). */
   readonly systemEvents?: boolean;
+  /** Serve TLS only, with this PEM key and certificate chain (a secure node; default insecure). */
+  readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
+  /**
+   * Require these credentials on every Streams call, as a secure node does for anonymous users
+   * (23.10's defaults): none answers AccessDenied, wrong ones Unauthenticated. Needs `tls`: the
+   * client never sends credentials over an insecure channel.
+   */
+  readonly credentials?: { readonly username: string; readonly password: string };
+  /** Bytes one append may carry (default 1 MiB, the server's default `MaxAppendSize`). */
+  readonly maxAppendSize?: number;
+  /** The host name to put in connection strings (default 127.0.0.1; a TLS certificate must name it). */
+  readonly host?: string;
 }
 
 export class EsdbProtocolDouble {
   readonly log = new EsdbLog();
+  /** Failures the next calls meet: see esdb-faults.ts. */
+  readonly faults = new FaultPlan();
   private readonly subscriptions: Registry = new Set();
   /** Subscriptions to `$all` the server has accepted since it first started (to see resubscriptions). */
   subscriptionsAccepted = 0;
@@ -41,9 +67,22 @@ export class EsdbProtocolDouble {
     return this.boundPort;
   }
 
-  /** Single node, no TLS: the client connects directly and never calls Gossip. */
+  get host(): string {
+    return this.options.host ?? '127.0.0.1';
+  }
+
+  /**
+   * Single node: the client connects directly and never calls Gossip. Insecure: `?tls=false`. With
+   * TLS: `?tls=true`, and the caller adds the credentials and `tlsCAFile` it means to test.
+   */
   get connectionString(): string {
-    return `esdb://127.0.0.1:${this.boundPort}?tls=false`;
+    return `esdb://${this.host}:${this.boundPort}?tls=${this.options.tls ? 'true' : 'false'}`;
+  }
+
+  /** Drops every live subscription with this gRPC status, as a server dropping a slow consumer does. */
+  dropSubscriptions(code: status = status.ABORTED, details = 'Consumer too slow to handle event while live'): void {
+    const error = Object.assign(new Error(details), { code, details, metadata: undefined }) as unknown as ServiceError;
+    for (const stop of [...this.subscriptions]) stop(error);
   }
 
   get isRunning(): boolean {
@@ -72,15 +111,50 @@ export class EsdbProtocolDouble {
     server.addService(serverFeaturesGrpc.ServerFeaturesService, {
       getSupportedMethods: this.supportedMethods(),
     } satisfies UntypedServiceImplementation);
+    const append = { log: this.log, faults: this.faults, maxAppendSize: this.options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE };
+    const read = handleRead({ log: this.log, faults: this.faults, subscriptions: this.subscriptions, onSubscribed: () => this.subscriptionsAccepted++ });
+    const appendHandler = handleAppend(append);
+    const batchAppendHandler = handleBatchAppend(append);
+    const tombstone = handleTombstone(this.log);
+    type Call = { metadata: Metadata; emit(event: 'error', error: ServiceError): boolean };
     server.addService(streamsGrpc.StreamsService, {
-      read: handleRead(this.log, this.subscriptions, () => this.subscriptionsAccepted++),
-      append: handleAppend(this.log),
-      batchAppend: handleBatchAppend(this.log),
+      read: (call: Call & Parameters<typeof read>[0]) => this.refused(call) ?? void read(call),
+      append: (call: Call & Parameters<typeof appendHandler>[0], callback: Parameters<typeof appendHandler>[1]) => {
+        const refusal = this.authorize(call.metadata);
+        if (!refusal) return appendHandler(call, callback);
+        call.on('data', () => undefined);
+        call.on('error', () => undefined);
+        call.on('end', () => callback(refusal));
+      },
+      batchAppend: (call: Call & Parameters<typeof batchAppendHandler>[0]) => this.refused(call) ?? batchAppendHandler(call),
       delete: unimplemented,
-      tombstone: unimplemented,
+      tombstone: (call: Call & Parameters<typeof tombstone>[0], callback: Parameters<typeof tombstone>[1]) => {
+        const refusal = this.authorize(call.metadata);
+        return refusal ? callback(refusal) : tombstone(call, callback);
+      },
     });
-    this.boundPort = await bind(server, port);
+    const credentials = this.options.tls
+      ? ServerCredentials.createSsl(null, [{ private_key: this.options.tls.key, cert_chain: this.options.tls.cert }], false)
+      : ServerCredentials.createInsecure();
+    this.boundPort = await bind(server, port, credentials);
     this.server = server;
+  }
+
+  /** Fails a streaming call that lacks the required credentials; undefined when it may go on. */
+  private refused(call: { metadata: Metadata; emit(event: 'error', error: ServiceError): boolean }): true | undefined {
+    const refusal = this.authorize(call.metadata);
+    if (!refusal) return undefined;
+    call.emit('error', refusal);
+    return true;
+  }
+
+  private authorize(metadata: Metadata): ServiceError | undefined {
+    const required = this.options.credentials;
+    if (!required) return undefined;
+    const header = metadata.get('authorization')[0];
+    if (header === undefined) return faultError({ kind: 'access-denied' });
+    const expected = `Basic ${Buffer.from(`${required.username}:${required.password}`).toString('base64')}`;
+    return String(header) === expected ? undefined : unauthenticated();
   }
 
   private supportedMethods(): handleUnaryCall<unknown, InstanceType<typeof serverFeaturesPb.SupportedMethods>> {
@@ -104,11 +178,11 @@ const unimplemented: handleUnaryCall<unknown, unknown> = (_call, callback) =>
   callback({ code: status.UNIMPLEMENTED, details: 'Not implemented by the EventStoreDB protocol double' });
 
 /** A restart may race the old socket's close, so retry the same port for a moment. */
-async function bind(server: Server, port: number): Promise<number> {
+async function bind(server: Server, port: number, credentials: ServerCredentials): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await new Promise<number>((resolve, reject) =>
-        server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, bound) =>
+        server.bindAsync(`127.0.0.1:${port}`, credentials, (error, bound) =>
           error ? reject(error) : resolve(bound),
         ),
       );

@@ -9,7 +9,11 @@ export class Sender {
   closed = false;
   private readonly closeListeners: (() => void)[] = [];
 
-  constructor(private readonly call: ReadCall) {
+  /** `dropAfter`: fail the call with `error` once this many events have been sent (fault injection). */
+  constructor(
+    private readonly call: ReadCall,
+    private readonly dropAfter?: { events: number; readonly error: Error },
+  ) {
     const close = () => {
       if (this.closed) return;
       this.closed = true;
@@ -28,6 +32,10 @@ export class Sender {
   /** False when the client is gone and the caller should stop. */
   async send(message: ReadResp): Promise<boolean> {
     if (this.closed) return false;
+    if (this.dropAfter && message.hasEvent() && this.dropAfter.events-- <= 0) {
+      this.fail(this.dropAfter.error);
+      return false;
+    }
     if (!this.call.write(message)) {
       await new Promise<void>((resolve) => {
         this.call.once('drain', resolve);
@@ -35,6 +43,12 @@ export class Sender {
       });
     }
     return !this.closed;
+  }
+
+  /** Ends the call with an error status, as a server dropping the subscription does. */
+  fail(error: Error): void {
+    if (this.closed) return;
+    this.call.emit('error', error);
   }
 
   finish(last?: ReadResp): void {

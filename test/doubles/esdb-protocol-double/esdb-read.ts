@@ -2,10 +2,11 @@
  * Streams.Read: stream reads, `$all` reads, and catch-up subscriptions to `$all`, following the
  * server's `Enumerators.AllSubscription(Filtered)` and `SubscriptionsService` (23.10 and later).
  */
-import { status, type ServerWritableStream } from '@grpc/grpc-js';
+import { status, type ServerWritableStream, type ServiceError } from '@grpc/grpc-js';
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
 import type { EsdbLog, StoredEvent } from './esdb-log.js';
 import { Sender } from './esdb-read-sender.js';
+import { droppedError, faultError, sleep, type FaultPlan } from './esdb-faults.js';
 import {
   caughtUpResponse,
   checkpointResponse,
@@ -26,26 +27,43 @@ const BACKWARDS = ReadReqClass.Options.ReadDirection.BACKWARDS;
 /** The server's `ReadBatchSize`: page size of a catch-up read and default search window. */
 const READ_BATCH_SIZE = 32;
 
-export type Registry = Set<() => void>;
+/** Stops a live subscription; with an error, the client sees the call fail with it (dropped mid-stream). */
+export type Registry = Set<(error?: ServiceError) => void>;
 
-export function handleRead(log: EsdbLog, subscriptions: Registry, onSubscribed: () => void) {
-  return (call: ReadCall): void => {
+export interface ReadContext {
+  readonly log: EsdbLog;
+  readonly faults: FaultPlan;
+  readonly subscriptions: Registry;
+  readonly onSubscribed: () => void;
+}
+
+export function handleRead({ log, faults, subscriptions, onSubscribed }: ReadContext) {
+  return async (call: ReadCall): Promise<void> => {
     const options = call.request.getOptions()!;
+    const fault = faults.take(options.hasSubscription() ? 'subscribe' : 'read');
+    if (fault?.kind === 'delay') await sleep(fault.ms);
+    else if (fault && fault.kind !== 'drop-after') {
+      const streamName = options.hasStream() ? streamNameOf(options.getStream()!.getStreamIdentifier()) : '$all';
+      return void call.emit('error', faultError(fault, streamName));
+    }
+    if (call.cancelled) return;
+    const sender = new Sender(call, fault?.kind === 'drop-after' ? { events: fault.events, error: droppedError() } : undefined);
     if (options.hasStream()) {
       if (options.hasSubscription()) return void call.emit('error', unimplemented('subscriptions to a single stream'));
-      return void readStream(log, options, new Sender(call));
+      return void readStream(log, options, sender);
     }
     if (options.hasSubscription()) {
       onSubscribed();
-      return void subscribeToAll(log, options, new Sender(call), subscriptions);
+      return void subscribeToAll(log, options, sender, subscriptions);
     }
-    return void readAll(log, options, new Sender(call));
+    return void readAll(log, options, sender);
   };
 }
 
 async function readStream(log: EsdbLog, options: Options, sender: Sender): Promise<void> {
   const streamOptions = options.getStream()!;
   const streamName = streamNameOf(streamOptions.getStreamIdentifier());
+  if (log.isTombstoned(streamName)) return sender.fail(faultError({ kind: 'stream-deleted' }, streamName));
   const stream = log.stream(streamName);
   if (!stream) return sender.finish(streamNotFoundResponse(streamName));
   const count = Number(BigInt(options.getCount() || '0'));
@@ -137,14 +155,15 @@ async function subscribeToAll(log: EsdbLog, options: Options, sender: Sender, su
     }
     wake?.();
   });
-  const stop = () => {
+  const stop = (error?: ServiceError) => {
+    if (error && !stopped) sender.fail(error);
     stopped = true;
     unsubscribe();
     subscriptions.delete(stop);
     wake?.();
   };
   subscriptions.add(stop);
-  sender.onClose(stop);
+  sender.onClose(() => stop());
   live.push(caughtUpResponse());
   while (!stopped && !sender.closed) {
     const message = live.shift();

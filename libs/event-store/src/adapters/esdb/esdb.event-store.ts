@@ -3,12 +3,13 @@ import {
   END,
   EventStoreDBClient,
   FORWARDS,
-  START,
+  StreamDeletedError,
   StreamNotFoundError,
   isSystemStream,
   type AllStreamResolvedEvent,
   type ReadPosition,
 } from '@eventstore/db-client';
+import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import type {
   AppendResult,
   EventStore,
@@ -21,9 +22,9 @@ import type {
   SubscribeToAllOptions,
   SubscriptionMessage,
 } from '../../event-store.port.js';
-import { comparePositions } from '../../global-position.js';
+import { readAllFiltered } from './esdb.filtered-read.js';
 import {
-  isOurs,
+  isTransient,
   toAppendExpectedRevision,
   toEventData,
   toGlobalPosition,
@@ -37,10 +38,14 @@ export interface EsdbEventStoreOptions {
   readonly checkpointInterval?: number;
   /** Backoff between resubscriptions after the server goes away (defaults 100 ms doubling to 5 s). */
   readonly reconnect?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
+  /**
+   * Attempts (first try included) and backoff for appends and reads that fail transiently: the node
+   * is unavailable, not the leader (the client has switched to the hinted leader by then), past the
+   * deadline, or cancelled. Defaults: 3 attempts, 100 ms doubling to 1 s.
+   */
+  readonly retry?: { readonly maxAttempts?: number; readonly initialDelayMs?: number; readonly maxDelayMs?: number };
 }
 
-/** `$all` is read in pages of this many events, whatever the filter matches. */
-const PAGE_SIZE = 500;
 /** headPosition looks this far back for an event outside the `$` system streams. */
 const HEAD_SEARCH = 100;
 const HEALTH_TIMEOUT_MS = 2_000;
@@ -48,12 +53,15 @@ const HEALTH_TIMEOUT_MS = 2_000;
 /**
  * The EventStore port on EventStoreDB (20+ protocol; 23.10+ for caught-up signals, 22.6+ for
  * positions on stream reads) through `@eventstore/db-client`. Event ids are the caller's, so the
- * server's idempotency makes a retried append a no-op.
+ * server's idempotency makes a retried append a no-op: appends and reads are retried with backoff
+ * when the failure is transient, and every failure leaves as one of the port's errors.
  */
 export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly subscription: SubscriptionSettings;
+  private readonly retry: RetryPolicy;
 
+  /** Throws at once on a malformed connection string (the client parses it here). */
   constructor(connectionString: string, options: EsdbEventStoreOptions = {}) {
     this.client = EventStoreDBClient.connectionString(connectionString);
     this.subscription = {
@@ -61,19 +69,42 @@ export class EsdbEventStore implements EventStore {
       initialDelayMs: options.reconnect?.initialDelayMs ?? 100,
       maxDelayMs: options.reconnect?.maxDelayMs ?? 5_000,
     };
+    this.retry = retry(handleWhen(isTransient), {
+      maxAttempts: Math.max(0, (options.retry?.maxAttempts ?? 3) - 1),
+      backoff: new ExponentialBackoff({ initialDelay: options.retry?.initialDelayMs ?? 100, maxDelay: options.retry?.maxDelayMs ?? 1_000 }),
+    });
   }
 
-  async readStream(streamName: string): Promise<RecordedEvent[]> {
-    const events: RecordedEvent[] = [];
+  /**
+   * Connects and reads the head of `$all` once (what every processor needs the user to be allowed),
+   * so wrong credentials, TLS settings or host fail start-up with an error that says what to fix,
+   * instead of surfacing later as 503s.
+   */
+  static async open(connectionString: string, options: EsdbEventStoreOptions = {}): Promise<EsdbEventStore> {
+    const store = new EsdbEventStore(connectionString, options);
     try {
-      for await (const resolved of this.client.readStream(streamName)) {
-        const event = toRecordedEvent(resolved);
-        if (!event) throw new Error(`Event ${resolved.event?.id} of ${streamName} is not a JSON event with a position`);
-        events.push(event);
-      }
-      return events;
+      await store.headPosition();
+      return store;
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
+      await store.close();
+      throw error;
+    }
+  }
+
+  /** A tombstoned stream reads as absent, like a missing one; writing to it is refused (EventStreamDeletedError). */
+  async readStream(streamName: string): Promise<RecordedEvent[]> {
+    try {
+      return await this.retry.execute(async () => {
+        const events: RecordedEvent[] = [];
+        for await (const resolved of this.client.readStream(streamName)) {
+          const event = toRecordedEvent(resolved);
+          if (!event) throw new Error(`Event ${resolved.event?.id} of ${streamName} is not a JSON event with a position`);
+          events.push(event);
+        }
+        return events;
+      });
+    } catch (error) {
+      if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return [];
       throw toStoreError(error, streamName, `read of ${streamName}`);
     }
   }
@@ -83,10 +114,12 @@ export class EsdbEventStore implements EventStore {
     events: readonly EventToAppend[],
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
+    const data = events.map(toEventData);
     try {
-      const result = await this.client.appendToStream(streamName, events.map(toEventData), {
-        expectedRevision: toAppendExpectedRevision(expectedRevision),
-      });
+      // The same event ids on every attempt: a write that landed before its answer was lost is not repeated.
+      const result = await this.retry.execute(() =>
+        this.client.appendToStream(streamName, data, { expectedRevision: toAppendExpectedRevision(expectedRevision) }),
+      );
       const position = toGlobalPosition(result.position) ?? (await this.positionOf(streamName, result.nextExpectedRevision));
       return { nextExpectedRevision: result.nextExpectedRevision, position };
     } catch (error) {
@@ -94,31 +127,10 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  /**
-   * The client's readAll has no server-side filter: pages are read from the position (inclusive on
-   * the server, so the event at `after` is dropped here) and filtered by prefix on this side.
-   */
-  async readAll({ after, maxCount, filter }: ReadAllOptions): Promise<ReadAllResult> {
-    const events: RecordedEvent[] = [];
-    let scannedTo: GlobalPosition | undefined;
-    let from: ReadPosition = after ?? START;
+  /** Filtered on the server: see esdb.filtered-read.ts. */
+  async readAll(options: ReadAllOptions): Promise<ReadAllResult> {
     try {
-      for (;;) {
-        const page = await this.readAllPage(from, PAGE_SIZE);
-        const pageStart = scannedTo;
-        for (const resolved of page) {
-          const position = toGlobalPosition(resolved.event?.position);
-          const boundary = scannedTo ?? after;
-          if (!position || (boundary && comparePositions(position, boundary) <= 0)) continue;
-          scannedTo = position;
-          const event = toRecordedEvent(resolved);
-          if (!event || !isOurs(event.streamName, filter)) continue;
-          events.push(event);
-          if (events.length === maxCount) return { events, isEnd: false, scannedTo };
-        }
-        if (page.length < PAGE_SIZE || !scannedTo || scannedTo === pageStart) return { events, isEnd: true, scannedTo };
-        from = scannedTo;
-      }
+      return await this.retry.execute(() => readAllFiltered(this.client, options));
     } catch (error) {
       throw toStoreError(error, undefined, 'read of $all');
     }
@@ -131,7 +143,7 @@ export class EsdbEventStore implements EventStore {
   /** The newest event outside the `$` system streams (the newest of all if none is near the end). */
   async headPosition(): Promise<GlobalPosition | undefined> {
     try {
-      const newest = await this.readAllPage(END, HEAD_SEARCH, BACKWARDS);
+      const newest = await this.retry.execute(() => this.readAllPage(END, HEAD_SEARCH, BACKWARDS));
       const ours = newest.find((resolved) => resolved.event && !isSystemStream(resolved.event.streamId)) ?? newest[0];
       return toGlobalPosition(ours?.event?.position);
     } catch (error) {

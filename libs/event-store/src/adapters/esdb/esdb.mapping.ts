@@ -4,7 +4,11 @@
  */
 import {
   ANY,
+  AccessDeniedError,
+  MaxAppendSizeExceededError,
   NO_STREAM,
+  NotLeaderError,
+  StreamDeletedError,
   WrongExpectedVersionError,
   isCommandError,
   isSystemStream,
@@ -15,6 +19,7 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { ConcurrencyError, EventStoreUnavailableError } from '../../event-store.errors.js';
+import { EventAppendTooLargeError, EventStreamDeletedError } from './esdb.errors.js';
 import type {
   AllFilter,
   EventToAppend,
@@ -68,14 +73,45 @@ export const isOurs = (streamName: string, filter: AllFilter): boolean =>
 
 const describeRevision = (revision: bigint | string): string => (typeof revision === 'bigint' ? revision.toString() : revision);
 
-/** The one place client errors become the port's: a conflict, or the store being unavailable. */
+/**
+ * The one place client errors become the port's: a conflict, a refusal the caller caused (too large,
+ * deleted stream: 4xx), or the store being unavailable (503, logged as an outage). AccessDenied and
+ * Unauthenticated are an outage with a message that says what to fix: the request is not at fault,
+ * the deployment is, and retrying will not help until the credentials or ACLs change.
+ */
 export function toStoreError(error: unknown, streamName: string | undefined, action: string): Error {
   if (error instanceof WrongExpectedVersionError && streamName !== undefined) {
     return new ConcurrencyError(streamName, describeRevision(error.expectedVersion), describeRevision(error.actualVersion));
   }
+  if (error instanceof MaxAppendSizeExceededError) return new EventAppendTooLargeError(error.maxAppendSize, { cause: error });
+  if (error instanceof StreamDeletedError) return new EventStreamDeletedError(streamName ?? error.streamName, { cause: error });
   if (error instanceof ConcurrencyError || error instanceof EventStoreUnavailableError) return error;
+  if (error instanceof EventAppendTooLargeError || error instanceof EventStreamDeletedError) return error;
   const reason = error instanceof Error ? error.message : String(error);
-  return new EventStoreUnavailableError(`EventStoreDB ${action} failed: ${reason}`, { cause: error });
+  if (error instanceof AccessDeniedError) {
+    return new EventStoreUnavailableError(
+      `EventStoreDB denied the ${action} (${reason}): check the user name and password in ESDB_CONNECTION_STRING ` +
+        '(a secure node refuses anonymous calls) and the ACLs of that user',
+      { cause: error },
+    );
+  }
+  if (error instanceof NotLeaderError) {
+    return new EventStoreUnavailableError(`EventStoreDB ${action} failed: no leader answered (last hint ${error.leader.address}:${error.leader.port})`, {
+      cause: error,
+    });
+  }
+  return new EventStoreUnavailableError(`EventStoreDB ${action} failed: ${reason}${hintFor(reason)}`, { cause: error });
+}
+
+/** A connection that fails at the TLS layer is a configuration mistake: say which one. */
+function hintFor(reason: string): string {
+  if (/certificate|self.signed|unable to verify|SSL|handshake|wrong version number/i.test(reason)) {
+    return ' (TLS: check tls=true and tlsCAFile in ESDB_CONNECTION_STRING against the server certificate)';
+  }
+  if (/Failed to connect|Connection dropped|Protocol error|RST_STREAM/i.test(reason)) {
+    return ' (is the server up at that address? A secure node also refuses tls=false)';
+  }
+  return '';
 }
 
 const TRANSIENT_TYPES = new Set(['unavailable', 'cancelled', 'deadline-exceeded', 'timeout', 'not-leader']);

@@ -79,7 +79,8 @@ export async function* esdbSubscription(
   }
 }
 
-function subscribe(
+/** A server-side filtered catch-up subscription to `$all`, strictly after `after`. */
+export function subscribe(
   client: EventStoreDBClient,
   after: GlobalPosition | undefined,
   prefixes: readonly string[],
