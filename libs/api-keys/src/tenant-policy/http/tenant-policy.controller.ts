@@ -6,18 +6,27 @@ import { ApiErrors } from '@keystream/problem-details';
 import { CurrentCaller } from '@keystream/tenancy';
 import { ForbiddenError, InvalidRequestError, type UserCaller } from '../../domain/index.js';
 import { CorrelationId, ExpectedRevision } from '../../http/request-context.js';
-import { etagFor } from '../../queries/api-key.resource.js';
 import { KEY_LIFETIME_QUERIES, type KeyLifetimeQueries } from '../../views/key-listing/key-listing.lifetime.queries.js';
 import { TenantKeyPolicies } from '../application/tenant-key-policies.js';
 import { TenantNotFoundError } from '../domain/index.js';
 import {
   PolicyViolationList,
+  NO_MAXIMUM,
+  fromLifetimeDays,
+  toLifetimeDays,
   PolicyViolationsRequest,
   SetTenantKeyPolicyRequest,
   TenantKeyPolicyResource,
 } from './tenant-policy.dto.js';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * The policy's ETag is the tenant stream's revision plus one, so the defaults (no stream yet, -1)
+ * have an ETag a client can send back too: `"0"` means "the tenant never set a policy".
+ */
+const policyEtag = (revision: bigint): string => `"${revision + 1n}"`;
+const revisionOf = (etag: bigint | undefined): bigint | undefined => (etag === undefined ? undefined : etag - 1n);
 const DEFAULT_PAGE = 100;
 
 /** Only the tenant's own admins: another tenant is not found (its existence does not leak), a plain user is refused. */
@@ -47,8 +56,16 @@ export class TenantPolicyController {
   ): Promise<TenantKeyPolicyResource> {
     requireOwnTenantAdmin(caller, tenantUid);
     const view = await this.policies.view(tenantUid);
-    reply.header('etag', etagFor(view.revision));
-    return { tenantUid, ...view.policy, source: view.source, ...(view.setAt ? { setAt: view.setAt } : {}) };
+    reply.header('etag', policyEtag(view.revision));
+    const { maxKeyLifetimeDays, maxKeysPerUser, requireDescription } = view.policy;
+    return {
+      tenantUid,
+      maxKeyLifetimeDays: toLifetimeDays(maxKeyLifetimeDays),
+      maxKeysPerUser,
+      requireDescription,
+      source: view.source,
+      ...(view.setAt ? { setAt: view.setAt } : {}),
+    };
   }
 
   @Put()
@@ -66,9 +83,10 @@ export class TenantPolicyController {
     @CorrelationId() correlationId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const { maxKeyLifetimeDays, maxKeysPerUser, requireDescription } = body;
-    const result = await this.policies.set(caller, tenantUid, { maxKeyLifetimeDays, maxKeysPerUser, requireDescription }, { expectedRevision, correlationId });
-    reply.header('etag', etagFor(result.revision));
+    const { maxKeysPerUser, requireDescription } = body;
+    const policy = { maxKeyLifetimeDays: fromLifetimeDays(body.maxKeyLifetimeDays), maxKeysPerUser, requireDescription };
+    const result = await this.policies.set(caller, tenantUid, policy, { expectedRevision: revisionOf(expectedRevision), correlationId });
+    reply.header('etag', policyEtag(result.revision));
   }
 
   @Get('violations')
@@ -85,7 +103,7 @@ export class TenantPolicyController {
     const cursor = query.continue === undefined ? undefined : decodeCursor(query.continue);
     const { policy } = await this.policies.view(tenantUid);
     const lifetime = policy.maxKeyLifetimeDays;
-    if (lifetime === null) return { maxKeyLifetimeDays: null, expiresAfter: null, items: [], listmeta: { continue: '', count: 0 } };
+    if (lifetime === null) return { maxKeyLifetimeDays: NO_MAXIMUM, items: [], listmeta: { continue: '', count: 0 } };
     const bound = this.clock.now().getTime() + lifetime * DAY_MS;
     const expiresAfter = new Date(bound).toISOString();
     const page = await this.lifetimes.listKeysExpiringAfter({ tenantId: tenantUid, after: expiresAfter, limit: query.limit ?? DEFAULT_PAGE, cursor });

@@ -1,16 +1,28 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { POLICY_BOUNDS } from '../domain/index.js';
 
 const { maxKeyLifetimeDays: LIFETIME, maxKeysPerUser: KEYS } = POLICY_BOUNDS;
 
-/** PUT body: the whole policy (every member required; `maxKeyLifetimeDays: null` for no maximum). */
+/** The API refuses null everywhere (apps/api's input guard), so "no maximum lifetime" is said in words. */
+export const NO_MAXIMUM = 'none';
+export type LifetimeDays = number | typeof NO_MAXIMUM;
+export const toLifetimeDays = (days: number | null): LifetimeDays => days ?? NO_MAXIMUM;
+export const fromLifetimeDays = (days: LifetimeDays): number | null => (days === NO_MAXIMUM ? null : days);
+
+const lifetimeSchema = (description: string): ApiPropertyOptions => ({
+  oneOf: [{ type: 'integer', minimum: LIFETIME.min, maximum: LIFETIME.max }, { type: 'string', enum: [NO_MAXIMUM] }],
+  description,
+});
+const LIFETIME_MESSAGE = `must be an integer from ${LIFETIME.min} to ${LIFETIME.max}, or "${NO_MAXIMUM}" for no maximum`;
+
+/** PUT body: the whole policy, every member required. */
 export class SetTenantKeyPolicyRequest {
-  @ApiProperty({ type: 'integer', nullable: true, minimum: LIFETIME.min, maximum: LIFETIME.max, description: 'Furthest expiry of a new or edited key, in days from now; null: no maximum' })
-  @ValidateIf((body: SetTenantKeyPolicyRequest) => body.maxKeyLifetimeDays !== null)
-  @IsInt() @Min(LIFETIME.min) @Max(LIFETIME.max)
-  maxKeyLifetimeDays: number | null;
+  @ApiProperty(lifetimeSchema(`Furthest expiry of a new or edited key, in days from now; "${NO_MAXIMUM}": no maximum`))
+  @ValidateIf((body: SetTenantKeyPolicyRequest) => body.maxKeyLifetimeDays !== NO_MAXIMUM)
+  @IsInt({ message: LIFETIME_MESSAGE }) @Min(LIFETIME.min, { message: LIFETIME_MESSAGE }) @Max(LIFETIME.max, { message: LIFETIME_MESSAGE })
+  maxKeyLifetimeDays: LifetimeDays;
 
   @ApiProperty({ type: 'integer', minimum: KEYS.min, maximum: KEYS.max, description: 'Keys a user may hold (deleted ones do not count)' })
   @IsInt() @Min(KEYS.min) @Max(KEYS.max)
@@ -23,7 +35,7 @@ export class SetTenantKeyPolicyRequest {
 
 export class TenantKeyPolicyResource {
   @ApiProperty() tenantUid: string;
-  @ApiProperty({ type: 'integer', nullable: true }) maxKeyLifetimeDays: number | null;
+  @ApiProperty(lifetimeSchema(`In days; "${NO_MAXIMUM}": no maximum`)) maxKeyLifetimeDays: LifetimeDays;
   @ApiProperty({ type: 'integer' }) maxKeysPerUser: number;
   @ApiProperty() requireDescription: boolean;
   @ApiProperty({ enum: ['tenant', 'default'], description: '`default`: the tenant never set one; the service configuration applies' }) source: 'tenant' | 'default';
@@ -56,10 +68,10 @@ class ViolationsListMeta {
 }
 
 export class PolicyViolationList {
-  @ApiProperty({ type: 'integer', nullable: true, description: "The policy's lifetime the keys were checked against; null: none, so nothing is beyond it" })
-  maxKeyLifetimeDays: number | null;
-  @ApiProperty({ format: 'date-time', nullable: true, description: 'Now plus that lifetime: keys expiring later are listed' })
-  expiresAfter: string | null;
+  @ApiProperty(lifetimeSchema(`The policy's lifetime the keys were checked against; "${NO_MAXIMUM}": nothing is beyond it`))
+  maxKeyLifetimeDays: LifetimeDays;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Now plus that lifetime: keys expiring later are listed (absent with no maximum)' })
+  expiresAfter?: string;
   @ApiProperty({ type: [PolicyViolation], description: 'Live keys (revoked ones too), furthest expiry first. Nothing is changed: a dry run' })
   items: PolicyViolation[];
   @ApiProperty({ type: ViolationsListMeta }) listmeta: ViolationsListMeta;
