@@ -11,5 +11,5 @@ export { toEventToAppend, type EnvelopeContext } from './application/event-envel
 export * from './application/api-key-event.codec.js';
 export * from './tenant-policy/domain/index.js';
 export { TenantKeyPolicies, type TenantPolicyView } from './tenant-policy/application/tenant-key-policies.js';
-export { decodeTenantPolicyEvent } from './tenant-policy/application/tenant-policy-event.codec.js';
+export { decodeAuditedEvent, decodeTenantPolicyEvent } from './tenant-policy/application/tenant-policy-event.codec.js';
 export { policyCommand } from './tenant-policy/cli/policy.command.js';

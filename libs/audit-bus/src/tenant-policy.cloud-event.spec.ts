@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeApiKeyEvent, decodeTenantPolicyEvent } from '@keystream/api-keys';
+import { decodeAuditedEvent } from '@keystream/api-keys';
 import { InMemoryEventStore, type RecordedEvent } from '@keystream/event-store';
 import { fromKafkaMessage, toKafkaMessage } from './adapters/kafka/cloud-event.kafka-binding.js';
 import { AUDIT_RELAY_FILTER, toAuditMessages } from './audit-relay.js';
 
 /** As the composition root hands it to the relay: key events, then tenant policy events. */
-const decode = (recorded: RecordedEvent) => decodeApiKeyEvent(recorded) ?? decodeTenantPolicyEvent(recorded);
+const decode = decodeAuditedEvent;
 
 const policyEvent = (maxKeyLifetimeDays: number | null): RecordedEvent => ({
   id: '5d1c9a8e-0f3b-4b8e-a2f7-9c6e1d2b3a41',

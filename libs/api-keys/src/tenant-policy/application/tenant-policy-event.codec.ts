@@ -1,5 +1,6 @@
 import type { JsonObject } from '@keystream/event-store';
-import { MalformedEventError, type StoredEvent } from '../../application/api-key-event.codec.js';
+import { MalformedEventError, type StoredEvent, decodeApiKeyEvent } from '../../application/api-key-event.codec.js';
+import type { ApiKeyEvent } from '../../domain/index.js';
 import { TENANT_POLICY_EVENT_SCHEMA_VERSION, type TenantPolicyEvent, isTenantPolicyEventType } from '../domain/index.js';
 
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -28,3 +29,7 @@ export const decodeTenantPolicyEvent = (recorded: StoredEvent): TenantPolicyEven
   // Checked field by field just above.
   return { type, data: recorded.data } as unknown as TenantPolicyEvent;
 };
+
+/** Every event the audit relay publishes: a key event, else a tenant policy event (what the composition root hands it). */
+export const decodeAuditedEvent = (recorded: StoredEvent): ApiKeyEvent | TenantPolicyEvent | undefined =>
+  decodeApiKeyEvent(recorded) ?? decodeTenantPolicyEvent(recorded);
