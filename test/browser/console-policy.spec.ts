@@ -47,7 +47,7 @@ describe('console in Chromium: the tenant key policy', () => {
     await context.close();
   });
 
-  it('a plain user sees no policy line (the API does not show it to them) and keeps the service default bound', async () => {
+  it('a plain user sees no policy line (the API does not show it to them)', async () => {
     const { context, page } = await openPage(await chromium.get());
     await devSignIn(page, app.url, await mintToken(tenant, 'bob'));
     await page.getByRole('button', { name: 'Add New API Key' }).waitFor();
