@@ -20,6 +20,13 @@ const VERIFY_ROUTES: typeof CONTRACT = [
   ['post', '/v1/apiKeys/verify', '200', ['400', '401', '413', '429', '503']],
 ];
 
+/** A tenant's API key policy, for its admins (README, "Tenant key policy"). */
+const POLICY_ROUTES: typeof CONTRACT = [
+  ['get', '/v1/tenants/{tenantUid}/apiKeyPolicy', '200', ['401', '403', '404', '429', '503']],
+  ['put', '/v1/tenants/{tenantUid}/apiKeyPolicy', '204', ['400', '401', '403', '404', '412', '413', '429', '503']],
+  ['get', '/v1/tenants/{tenantUid}/apiKeyPolicy/violations', '200', ['400', '401', '403', '404', '429', '503']],
+];
+
 describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind) => {
   const h = useApp(kind);
 
@@ -30,7 +37,7 @@ describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind)
     expect(response.json.openapi).toMatch(/^3\./);
   });
 
-  it.each([...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES])('documents %s %s with success %s and its problem responses', async (method, path, success, errors) => {
+  it.each([...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES, ...POLICY_ROUTES])('documents %s %s with success %s and its problem responses', async (method, path, success, errors) => {
     const document = (await h.current.call('GET', '/docs/openapi.json')).json;
     const operation = document.paths?.[path]?.[method];
     expect(operation, `${method.toUpperCase()} ${path} is missing`).toBeDefined();
@@ -43,13 +50,13 @@ describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind)
     if (path.includes('{uid}')) expect(operation.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toContain('path:uid');
   });
 
-  it('documents no route beyond the contract’s, the audit trail’s and verification’s', async () => {
+  it('documents no route beyond the contract’s, the audit trail’s, verification’s and the tenant policy’s', async () => {
     const document = (await h.current.call('GET', '/docs/openapi.json')).json;
     const documented = Object.entries(document.paths as Record<string, object>).flatMap(([path, operations]) =>
       Object.keys(operations).filter((key) => key !== 'parameters').map((method) => `${method} ${path}`),
     );
     // GET /v1/audit/events is the audit trail for tenant admins (an extension beyond Palette's API).
-    const expected = [...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES].map(([method, path]) => `${method} ${path}`);
+    const expected = [...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES, ...POLICY_ROUTES].map(([method, path]) => `${method} ${path}`);
     expect(documented.sort()).toEqual(expected.sort());
   });
 

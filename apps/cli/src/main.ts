@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { auditCommand } from '@keystream/audit';
 import { relayCommand } from '@keystream/audit-bus';
+import { TenantKeyPolicies, policyCommand } from '@keystream/api-keys';
 import { ConfigError, loadConfig } from '@keystream/config';
 import { auditStoreLocation, openAuditStore, openEventStore, openReadModel } from '@keystream/runtime';
 import { auditWatchCommand } from './commands/audit-watch.command.js';
 import { bootstrapKeyCommand } from './commands/bootstrap-key.command.js';
 import { projectionsCommand } from './commands/projections.command.js';
+import { withCliContext } from './cli-context.js';
 import { tokenCommand } from './commands/token.command.js';
 
 const program = new Command('keystream')
@@ -14,6 +16,7 @@ const program = new Command('keystream')
   .addCommand(bootstrapKeyCommand())
   .addCommand(tokenCommand())
   .addCommand(projectionsCommand())
+  .addCommand(policyCommand({ withPolicies: (work) => withCliContext((context) => work(context.get(TenantKeyPolicies))) }))
   .addCommand(relayCommand({ openEventStore: () => openEventStore(loadConfig()), openReadModel: () => openReadModel(loadConfig()) }))
   .addCommand(
     auditCommand({

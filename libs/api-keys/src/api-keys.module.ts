@@ -22,6 +22,8 @@ import { ListKeysHandler } from './queries/list-keys/list-keys.handler.js';
 import { UserInfoController } from './queries/user-info/user-info.controller.js';
 import { VerifyKeyController } from './queries/verify-key/verify-key.controller.js';
 import { API_KEY_VIEWS } from './views/index.js';
+import { TenantKeyPolicies } from './tenant-policy/application/tenant-key-policies.js';
+import { TenantPolicyController } from './tenant-policy/http/tenant-policy.controller.js';
 
 // The guard's principal reaches the commands as the domain's UserCaller: this fails to compile as
 // soon as the two shapes differ.
@@ -39,12 +41,13 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
 /** Everything about API keys over HTTP: handlers, controllers, the verifier and the projections. */
 @Module({
   imports: [CqrsModule],
-  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController, VerifyKeyController],
+  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController, VerifyKeyController, TenantPolicyController],
   providers: [
     ...handlers,
     ...viewPorts,
     ApiKeyCommandRunner,
     OwnerLocks,
+    TenantKeyPolicies,
     KeyVerificationCache,
     KeyVerifier,
     { provide: API_KEY_AUTHENTICATOR, useExisting: KeyVerifier },
@@ -56,6 +59,7 @@ export class ApiKeysModule {}
 /** Commands and handlers without HTTP, for the CLI. */
 @Module({
   imports: [CqrsModule],
-  providers: [...handlers, ...viewPorts, ApiKeyCommandRunner, OwnerLocks],
+  providers: [...handlers, ...viewPorts, ApiKeyCommandRunner, OwnerLocks, TenantKeyPolicies],
+  exports: [TenantKeyPolicies],
 })
 export class ApiKeyCommandsModule {}

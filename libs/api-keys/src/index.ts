@@ -9,3 +9,7 @@ export { CreateKeyCommand } from './commands/create-key/create-key.command.js';
 export { createValidationPipe } from './http/validation.js';
 export { toEventToAppend, type EnvelopeContext } from './application/event-envelope.js';
 export * from './application/api-key-event.codec.js';
+export * from './tenant-policy/domain/index.js';
+export { TenantKeyPolicies, type TenantPolicyView } from './tenant-policy/application/tenant-key-policies.js';
+export { decodeAuditedEvent, decodeTenantPolicyEvent } from './tenant-policy/application/tenant-policy-event.codec.js';
+export { policyCommand } from './tenant-policy/cli/policy.command.js';

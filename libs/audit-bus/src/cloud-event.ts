@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@keystream/event-store';
 // Types only: the audit bus stays free of the api-keys lib's Nest module graph at runtime.
-import type { ApiKeyEvent, ApiKeyEventType, KeyChanges } from '@keystream/api-keys';
+import type { ApiKeyEvent, ApiKeyEventType, KeyChanges, TenantPolicyEvent, TenantPolicyEventType } from '@keystream/api-keys';
 
 /**
  * Key events as CloudEvents 1.0, the audit topic's public contract (README, "Audit").
@@ -14,6 +14,12 @@ export const DEFAULT_AUDIT_SOURCE = '/keystream/api-keys';
 
 /** The streams the relay reads; typed against the api-keys constant, so a rename fails to compile. */
 export const AUDITED_STREAM_PREFIX: typeof import('@keystream/api-keys').API_KEY_STREAM_PREFIX = 'apikey-';
+/** Tenant streams (the tenant's API key policy), audited too. */
+export const AUDITED_TENANT_STREAM_PREFIX: typeof import('@keystream/api-keys').TENANT_STREAM_PREFIX = 'tenant-';
+
+/** Every event the relay publishes: the key events, then the tenant's own. */
+export type AuditedEvent = ApiKeyEvent | TenantPolicyEvent;
+type AuditedEventType = ApiKeyEventType | TenantPolicyEventType;
 
 // A Record over every event type: a new event type does not compile until it has an action here,
 // and the list of actions (the audit API's filter values) follows from it.
@@ -23,9 +29,10 @@ const ACTIONS = {
   KeyRevoked: 'revoked',
   KeyReactivated: 'reactivated',
   KeyDeleted: 'deleted',
-} as const satisfies Record<ApiKeyEventType, string>;
+  TenantKeyPolicySet: 'policy-set',
+} as const satisfies Record<AuditedEventType, string>;
 
-export type AuditAction = (typeof ACTIONS)[ApiKeyEventType];
+export type AuditAction = (typeof ACTIONS)[AuditedEventType];
 export const AUDIT_ACTIONS = Object.values(ACTIONS) as readonly AuditAction[];
 
 /**
@@ -33,7 +40,7 @@ export const AUDIT_ACTIONS = Object.values(ACTIONS) as readonly AuditAction[];
  * composition root so the audit bus does not load the api-keys lib at runtime. Undefined: not a
  * key event, skipped; a malformed key event throws, and the relay retries rather than drop it.
  */
-export type ApiKeyEventDecoder = (recorded: RecordedEvent) => ApiKeyEvent | undefined;
+export type ApiKeyEventDecoder = (recorded: RecordedEvent) => AuditedEvent | undefined;
 
 /** `io.keystream.apikey.<action>.v1`: the version is the data schema's, bumped on a breaking change. */
 export const auditEventType = (action: AuditAction): string => `io.keystream.apikey.${action}.v1`;
@@ -70,6 +77,8 @@ export interface AuditEventData {
   correlationId?: string;
   /** `created` only: the key as issued, without its value or hash (annotations and labels are not secret). */
   key?: { name: string; description: string; scope: string; expiry: string; annotations: Record<string, string>; labels: Record<string, string> };
+  /** `policy-set` only: the tenant's API key policy as set (`keyUid` and `ownerUid` are empty: no one key). */
+  policy?: { maxKeyLifetimeDays: number | 'none'; maxKeysPerUser: number; requireDescription: boolean };
   /** `edited` only: each changed field before and after (the whole map, for annotations and labels). */
   changes?: {
     name?: AuditFieldChange;
@@ -101,16 +110,17 @@ export interface CloudEventOptions {
 }
 
 /** The CloudEvent for a key event, decoded from `recorded` by the api-keys codec. */
-export function toCloudEvent(recorded: RecordedEvent, event: ApiKeyEvent, options: CloudEventOptions = {}): AuditCloudEvent {
+export function toCloudEvent(recorded: RecordedEvent, event: AuditedEvent, options: CloudEventOptions = {}): AuditCloudEvent {
   const metadata = recorded.metadata;
   const action = ACTIONS[event.type];
   const tenantUid = event.data.tenantId;
   const correlationId = stringOr(metadata.correlationId, undefined);
+  const [keyUid, ownerUid] = event.type === 'TenantKeyPolicySet' ? ['', ''] : [event.data.keyId, event.data.ownerId];
   const data: AuditEventData = {
     action,
     tenantUid,
-    keyUid: event.data.keyId,
-    ownerUid: event.data.ownerId,
+    keyUid,
+    ownerUid,
     actor: toActor(metadata.actor),
     revision: Number(recorded.revision),
     ...(correlationId === undefined ? {} : { correlationId }),
@@ -121,7 +131,7 @@ export function toCloudEvent(recorded: RecordedEvent, event: ApiKeyEvent, option
     id: recorded.id,
     source: options.source ?? DEFAULT_AUDIT_SOURCE,
     type: auditEventType(action),
-    subject: event.data.keyId,
+    subject: auditSubject(data),
     time: occurredAt(metadata.occurredAt, recorded.recordedAt),
     datacontenttype: 'application/json',
     tenantid: tenantUid,
@@ -129,7 +139,10 @@ export function toCloudEvent(recorded: RecordedEvent, event: ApiKeyEvent, option
   };
 }
 
-function detailsOf(event: ApiKeyEvent): Pick<AuditEventData, 'key' | 'changes'> {
+/** The key uid; for a tenant's own event (no key) `tenant/<tenantUid>`, since a CloudEvent subject is never empty. */
+export const auditSubject = (data: Pick<AuditEventData, 'keyUid' | 'tenantUid'>): string => data.keyUid || `tenant/${data.tenantUid}`;
+
+function detailsOf(event: AuditedEvent): Pick<AuditEventData, 'key' | 'changes' | 'policy'> {
   switch (event.type) {
     case 'KeyCreated': {
       const { name, description, scope, expiresAt, annotations, labels } = event.data;
@@ -141,6 +154,10 @@ function detailsOf(event: ApiKeyEvent): Pick<AuditEventData, 'key' | 'changes'> 
     case 'KeyReactivated':
     case 'KeyDeleted':
       return {};
+    case 'TenantKeyPolicySet': {
+      const { maxKeyLifetimeDays, maxKeysPerUser, requireDescription } = event.data;
+      return { policy: { maxKeyLifetimeDays: maxKeyLifetimeDays ?? 'none', maxKeysPerUser, requireDescription } };
+    }
     default: {
       const unknown: never = event;
       return unknown;

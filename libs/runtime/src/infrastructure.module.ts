@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { CLOCK, SystemClock } from '@keystream/clock';
-import { decodeApiKeyEvent } from '@keystream/api-keys';
+import { decodeAuditedEvent } from '@keystream/api-keys';
 import { AUDIT_PUBLISHER, type AuditPublisher, auditRelay } from '@keystream/audit-bus';
 import { type AppConfig, CONSISTENCY_TIMEOUT_MS, KEY_CACHE_TTL_SECONDS, KEY_POLICY, type KeyPolicy, LOGGER } from '@keystream/config';
 import { EVENT_STORE, type EventStore } from '@keystream/event-store';
@@ -61,7 +61,7 @@ export class InfrastructureModule {
               enabled: runProcessors,
             });
             // The relay decodes with the api-keys codec, handed in here so audit-bus never loads api-keys.
-            if (auditPublisher) runtime.add(auditRelay(auditPublisher, readModel, decodeApiKeyEvent));
+            if (auditPublisher) runtime.add(auditRelay(auditPublisher, readModel, decodeAuditedEvent));
             return runtime;
           },
         },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeApiKeyEvent } from '@keystream/api-keys';
+import { decodeAuditedEvent } from '@keystream/api-keys';
 import { AuditConsumerRunner, type AuditStore, openSqliteAuditStore } from '@keystream/audit';
 import { AUDIT_RELAY, type AuditBusLogger, KafkaAuditPublisher, auditRelay } from '@keystream/audit-bus';
 import { type EventStore, SqliteEventStore, formatPosition } from '@keystream/event-store';
@@ -37,7 +37,7 @@ export function workspace(): Workspace {
 /** The relay as apps/worker runs it: checkpointed processor -> Kafka publisher. */
 export function startRelay(eventStore: EventStore, readModel: ReadModel, brokers: string[], topic: string) {
   const publisher = new KafkaAuditPublisher({ brokers, topic });
-  const processor = new CheckpointedProcessor(eventStore, auditRelay(publisher, readModel, decodeApiKeyEvent), quiet, { maxBackoffMs: 1000 });
+  const processor = new CheckpointedProcessor(eventStore, auditRelay(publisher, readModel, decodeAuditedEvent), quiet, { maxBackoffMs: 1000 });
   processor.start();
   return {
     processor,

@@ -1,6 +1,6 @@
 import { Api, type HttpResponse } from './generated/keystream-api';
 
-export type { ApiKeyResource, AuditEventResource, UserInfoResource } from './generated/keystream-api';
+export type { ApiKeyResource, AuditEventResource, TenantKeyPolicyResource, UserInfoResource } from './generated/keystream-api';
 
 /** The credential the console calls the API with; held in memory only (see auth/session.tsx). */
 export interface Credential {

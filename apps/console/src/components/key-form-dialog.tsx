@@ -21,7 +21,8 @@ const fieldOf = (error: FieldError): Field | 'other' => {
 export interface KeyFormProps {
   /** The key to edit; absent to create one. */
   existing?: ApiKeyResource;
-  maxLifetimeDays: number;
+  /** The furthest expiry allowed, in days (the tenant's policy for admins, else the service default); null: none. */
+  maxLifetimeDays: number | null;
   onClose: () => void;
   /** Create: the uid and the value (shown once by the caller); edit: nothing. */
   onDone: (created?: { uid: string; apiKey: string; name: string }) => void;
@@ -33,13 +34,14 @@ export function KeyFormDialog({ existing, maxLifetimeDays, onClose, onDone }: Ke
   const id = useId();
   const [name, setName] = useState(existing?.metadata.name ?? '');
   const [description, setDescription] = useState(existing?.metadata.annotations.description ?? '');
-  const [expiration, setExpiration] = useState<Expiration>(existing ? 'keep' : '30');
+  const presets = PRESETS.filter((days) => maxLifetimeDays === null || days <= maxLifetimeDays);
+  const [expiration, setExpiration] = useState<Expiration>(existing ? 'keep' : presets.includes(30) ? '30' : presets.length > 0 ? (String(presets.at(-1)) as Expiration) : 'custom');
   const [customDay, setCustomDay] = useState('');
   const [user, setUser] = useState('');
   const [errors, setErrors] = useState<Partial<Record<Field | 'other', string>>>({});
   const [busy, setBusy] = useState(false);
   const minDay = isoDay(daysFromNow(1));
-  const maxDay = isoDay(daysFromNow(maxLifetimeDays));
+  const maxDay = maxLifetimeDays === null ? undefined : isoDay(daysFromNow(maxLifetimeDays));
 
   const expiry = (): string | undefined => {
     if (expiration === 'keep') return undefined;
@@ -51,8 +53,8 @@ export function KeyFormDialog({ existing, maxLifetimeDays, onClose, onDone }: Ke
     event.preventDefault();
     const local: typeof errors = {};
     if (!name.trim()) local.name = 'Enter a name.';
-    if (expiration === 'custom' && (!customDay || customDay < minDay || customDay > maxDay)) {
-      local.expiration = `Pick a date between ${formatDate(minDay)} and ${formatDate(maxDay)}.`;
+    if (expiration === 'custom' && (!customDay || customDay < minDay || (maxDay !== undefined && customDay > maxDay))) {
+      local.expiration = maxDay === undefined ? `Pick a date from ${formatDate(minDay)} on.` : `Pick a date between ${formatDate(minDay)} and ${formatDate(maxDay)}.`;
     }
     setErrors(local);
     if (Object.keys(local).length > 0) return;
@@ -112,7 +114,7 @@ export function KeyFormDialog({ existing, maxLifetimeDays, onClose, onDone }: Ke
           <label htmlFor={`${id}-expiration`}>Expiration</label>
           <select id={`${id}-expiration`} value={expiration} onChange={(e) => setExpiration(e.target.value as Expiration)} aria-invalid={!!errors.expiration} aria-describedby={describedBy('expiration')}>
             {existing && <option value="keep">Keep current ({formatDate(existing.spec.expiry)})</option>}
-            {PRESETS.map((days) => (
+            {presets.map((days) => (
               <option key={days} value={String(days)}>
                 {days} days
               </option>
@@ -121,7 +123,7 @@ export function KeyFormDialog({ existing, maxLifetimeDays, onClose, onDone }: Ke
           </select>
           {expiration === 'custom' && (
             <>
-              <label htmlFor={`${id}-custom`}>Expiration date (UTC, at most {maxLifetimeDays} days from now)</label>
+              <label htmlFor={`${id}-custom`}>Expiration date (UTC{maxLifetimeDays === null ? '' : `, at most ${maxLifetimeDays} days from now`})</label>
               <input id={`${id}-custom`} type="date" min={minDay} max={maxDay} value={customDay} onChange={(e) => setCustomDay(e.target.value)} aria-describedby={describedBy('expiration')} />
             </>
           )}

@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError, type ApiKeyResource, call } from '../api/client';
+import { ApiError, type ApiKeyResource, type TenantKeyPolicyResource, call } from '../api/client';
 import { useSession } from '../auth/session';
 import { ConfirmDialog } from '../components/dialog';
 import { KeyFormDialog } from '../components/key-form-dialog';
@@ -26,6 +26,14 @@ export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 
   const [reveal, setReveal] = useState<{ name: string; apiKey: string } | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const [busy, setBusy] = useState(false);
+  // Admins read the tenant's key policy: shown on the page, and its lifetime bounds the custom date.
+  // Plain users cannot read it (the API answers 403) and keep the service default; the API decides either way.
+  const [policy, setPolicy] = useState<TenantKeyPolicyResource | null>(null);
+  useEffect(() => {
+    if (!session.admin) return;
+    call(session.client.v1.tenantPolicyControllerGet(session.user.tenantUid)).then(setPolicy, () => setPolicy(null));
+  }, [session]);
+  const lifetimeDays = policy ? (policy.maxKeyLifetimeDays === 'none' ? null : policy.maxKeyLifetimeDays) : maxLifetimeDays;
 
   const load = useCallback(async () => {
     try {
@@ -85,6 +93,13 @@ export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 
           ? 'Keys that act as you. A key’s value is shown once, when it is created.'
           : `Every API key of tenant ${session.user.tenantUid}. Tenant admins can edit, revoke, re-activate and delete any of them.`}
       </p>
+      {policy && (
+        <p className="hint" data-testid="tenant-policy">
+          Key policy ({policy.source === 'tenant' ? 'set for this tenant' : 'service defaults'}):{' '}
+          {policy.maxKeyLifetimeDays === 'none' ? 'no maximum lifetime' : `keys expire within ${policy.maxKeyLifetimeDays} days`} · at most{' '}
+          {policy.maxKeysPerUser} keys per user · description {policy.requireDescription ? 'required' : 'optional'}.
+        </p>
+      )}
       <form className="filters" role="search" aria-label={`Filter ${title}`} onSubmit={search}>
         <div className="field">
           <label htmlFor="filter-q">Search by name</label>
@@ -163,7 +178,7 @@ export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 
       {dialog && (
         <KeyFormDialog
           existing={dialog === 'create' ? undefined : dialog}
-          maxLifetimeDays={maxLifetimeDays}
+          maxLifetimeDays={lifetimeDays}
           onClose={() => setDialog(null)}
           onDone={(created) => {
             setDialog(null);

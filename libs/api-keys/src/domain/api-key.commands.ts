@@ -1,10 +1,15 @@
 import type { Caller } from './caller.js';
 import type { StringMap } from './key-metadata.js';
 
-/** Policy values that come from configuration; on the command so `decide` stays pure. */
+/**
+ * The tenant's effective key policy (its own, else the configured defaults); on the command so
+ * `decide` stays pure. `maxLifetimeDays: null`: no maximum lifetime.
+ */
 export interface KeyLimits {
   maxKeysPerUser: number;
-  maxLifetimeDays: number;
+  maxLifetimeDays: number | null;
+  /** A create, or an edit that sends a description, must give a non-blank one. */
+  requireDescription?: boolean;
 }
 
 export interface CreateKey {

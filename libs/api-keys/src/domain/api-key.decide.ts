@@ -11,7 +11,7 @@ import {
 } from './api-key.errors.js';
 import type { ApiKeyState } from './api-key.state.js';
 import type { Caller } from './caller.js';
-import { checkExpiry, hasExpired } from './expiry.js';
+import { checkDescription, checkExpiry, hasExpired } from './expiry.js';
 import { sameStringMap } from './key-metadata.js';
 import { canSee } from './visibility.js';
 
@@ -50,14 +50,17 @@ export const decide = (command: ApiKeyCommand, state: ApiKeyState): ApiKeyEvent[
  * the handler can refuse a bad request before it spends a scrypt hash on it.
  */
 export const checkCreateRequest = (
-  command: Pick<CreateKey, 'caller' | 'ownerId' | 'expiresAt' | 'now' | 'limits'>,
+  command: Pick<CreateKey, 'caller' | 'ownerId' | 'expiresAt' | 'now' | 'limits'> & { description?: string },
 ): void => {
   const { caller, ownerId } = command;
   if (caller.kind === 'user' && ownerId !== caller.userId && !caller.isTenantAdmin) {
     throw new ForbiddenError('Only a tenant admin can create API keys for another user');
   }
-  const invalidExpiry = checkExpiry(command.expiresAt, command.now, command.limits.maxLifetimeDays);
-  if (invalidExpiry) throw new InvalidRequestError([invalidExpiry]);
+  const invalid = [
+    checkExpiry(command.expiresAt, command.now, command.limits.maxLifetimeDays),
+    checkDescription(command.description ?? '', command.limits.requireDescription),
+  ].filter((problem) => problem !== undefined);
+  if (invalid.length > 0) throw new InvalidRequestError(invalid);
 };
 
 const createKey = (command: CreateKey, state: ApiKeyState): ApiKeyEvent[] => {
@@ -93,6 +96,8 @@ const editKey = (command: EditKey, key: ExistingKey): ApiKeyEvent[] => {
   if (command.ownerId !== undefined && command.ownerId !== key.ownerId) throw new OwnerImmutableError();
   const changes: KeyChanges = {};
   if (command.name !== undefined && command.name !== key.name) changes.name = { before: key.name, after: command.name };
+  const missingDescription = command.description === undefined ? undefined : checkDescription(command.description, command.limits.requireDescription);
+  if (missingDescription) throw new InvalidRequestError([missingDescription]);
   if (command.description !== undefined && command.description !== key.description) {
     changes.description = { before: key.description, after: command.description };
   }

@@ -14,6 +14,7 @@ export class AuditEventResource {
   @ApiProperty({ description: '{ userUid, via: jwt | apiKey | system, keyUid? }' }) actor: AuditActor;
   @ApiPropertyOptional({ description: 'created: the key as issued (never its value)' }) key?: AuditEventData['key'];
   @ApiPropertyOptional({ description: 'edited: each changed field, before and after' }) changes?: AuditEventData['changes'];
+  @ApiPropertyOptional({ description: "policy-set: the tenant's API key policy as set (keyUid is then tenant/<tenantUid>, ownerUid empty)" }) policy?: AuditEventData['policy'];
   @ApiPropertyOptional() correlationId?: string;
   @ApiProperty({ description: "The entry's chain hash" }) hash: string;
 }
@@ -31,6 +32,7 @@ export function toAuditEventResource(entry: AuditEntry): AuditEventResource {
     actor: data.actor,
     ...(data.key ? { key: data.key } : {}),
     ...(data.changes ? { changes: data.changes } : {}),
+    ...(data.policy ? { policy: data.policy } : {}),
     ...(data.correlationId ? { correlationId: data.correlationId } : {}),
     hash: entry.hash,
   };

@@ -1,12 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '@keystream/clock';
-import { KEY_POLICY, type KeyPolicy } from '@keystream/config';
 import { NAMED_LOCKS, type NamedLocks } from '@keystream/read-model';
 import { ID_GENERATOR, type IdGenerator, SECRET_HASHER, type SecretHasher } from '@keystream/secrets';
 import { ApiKeyCommandRunner } from '../../application/api-key-command-runner.js';
 import { OwnerLocks } from '../../application/owner-locks.js';
 import { checkCreateRequest } from '../../domain/index.js';
+import { TenantKeyPolicies } from '../../tenant-policy/application/tenant-key-policies.js';
 import { KEY_LISTING_QUERIES, type KeyListingQueries } from '../../views/key-listing/key-listing.queries.js';
 import { CreateKeyCommand } from './create-key.command.js';
 
@@ -19,16 +19,17 @@ export class CreateKeyHandler implements ICommandHandler<CreateKeyCommand> {
     @Inject(KEY_LISTING_QUERIES) private readonly listing: KeyListingQueries,
     @Inject(SECRET_HASHER) private readonly hasher: SecretHasher,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-    @Inject(KEY_POLICY) private readonly limits: KeyPolicy,
+    private readonly policies: TenantKeyPolicies,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ caller, fields, correlationId }: CreateKeyCommand) {
     const ownerId = fields.ownerId ?? (caller.kind === 'user' ? caller.userId : '');
     const forSelf = caller.kind === 'user' && ownerId === caller.userId;
-    const { limits } = this;
+    // The tenant's policy (else the configured defaults), from memory when warm.
+    const limits = await this.policies.limitsFor(caller.tenantId);
     // Refuse what needs no state before spending a scrypt hash (about 50 ms of a thread) on it.
-    checkCreateRequest({ caller, ownerId, expiresAt: fields.expiresAt, now: this.clock.now(), limits });
+    checkCreateRequest({ caller, ownerId, expiresAt: fields.expiresAt, description: fields.description, now: this.clock.now(), limits });
     const keyId = this.ids.newKeyId();
     const apiKey = this.ids.newKeyValue(keyId);
     const secretHash = await this.hasher.hash(apiKey);

@@ -4,7 +4,7 @@ import { IsCalendarDateTime, ValidateNestedAs } from '../../http/validation.js';
 import { KeyMetadataDto } from '../key-fields.dto.js';
 
 export class CreateKeySpecDto {
-  @ApiProperty({ format: 'date-time', description: 'In the future and at most MAX_KEY_LIFETIME_DAYS ahead' })
+  @ApiProperty({ format: 'date-time', description: "In the future and within the tenant's maximum lifetime (its key policy, else MAX_KEY_LIFETIME_DAYS)" })
   @IsCalendarDateTime()
   expiry: string;
 

@@ -1,17 +1,17 @@
-import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { KEY_POLICY, type KeyPolicy } from '@keystream/config';
 import { ApiKeyCommandRunner } from '../../application/api-key-command-runner.js';
+import { TenantKeyPolicies } from '../../tenant-policy/application/tenant-key-policies.js';
 import { EditKeyCommand } from './edit-key.command.js';
 
 @CommandHandler(EditKeyCommand)
 export class EditKeyHandler implements ICommandHandler<EditKeyCommand> {
   constructor(
     private readonly runner: ApiKeyCommandRunner,
-    @Inject(KEY_POLICY) private readonly limits: KeyPolicy,
+    private readonly policies: TenantKeyPolicies,
   ) {}
 
-  execute({ caller, keyId, fields, expectedRevision, correlationId }: EditKeyCommand) {
+  async execute({ caller, keyId, fields, expectedRevision, correlationId }: EditKeyCommand) {
+    const limits = await this.policies.limitsFor(caller.tenantId);
     return this.runner.run(
       keyId,
       (now) => ({
@@ -19,7 +19,7 @@ export class EditKeyHandler implements ICommandHandler<EditKeyCommand> {
         caller,
         keyId,
         ...fields,
-        limits: this.limits,
+        limits,
         now,
       }),
       { expectedRevision, correlationId },

@@ -2,6 +2,7 @@ import { API_KEY_STREAM_PREFIX } from '../../domain/index.js';
 import { type ReadView, foldBatch } from '../view.js';
 import { evolveListing } from './key-listing.evolve.js';
 import { KEY_LISTING_QUERIES, keyListingQueries, keyListingRows } from './key-listing.queries.js';
+import { KEY_LIFETIME_QUERIES, keyLifetimeQueries } from './key-listing.lifetime.queries.js';
 import {
   KEY_LISTING_COLUMNS,
   KEY_LISTING_MIGRATIONS,
@@ -21,5 +22,8 @@ export const keyListingView: ReadView = {
   createCurrent: createKeyListingTables,
   setUp: ensureNameSearchIndex,
   applyBatch: foldBatch(keyListingRows, evolveListing),
-  ports: [{ token: KEY_LISTING_QUERIES, create: keyListingQueries }],
+  ports: [
+    { token: KEY_LISTING_QUERIES, create: keyListingQueries },
+    { token: KEY_LIFETIME_QUERIES, create: keyLifetimeQueries },
+  ],
 };

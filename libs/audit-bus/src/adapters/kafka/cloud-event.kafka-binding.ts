@@ -1,6 +1,6 @@
 import type { IHeaders, Message } from 'kafkajs';
 import type { AuditMessage } from '../../audit-publisher.port.js';
-import { AUDIT_ACTIONS, type AuditCloudEvent, type AuditEventData, CLOUD_EVENTS_SPEC_VERSION } from '../../cloud-event.js';
+import { AUDIT_ACTIONS, type AuditCloudEvent, type AuditEventData, CLOUD_EVENTS_SPEC_VERSION, auditSubject } from '../../cloud-event.js';
 
 /**
  * CloudEvents Kafka protocol binding 1.0, **binary content mode**: every attribute travels as a
@@ -49,7 +49,7 @@ export function fromKafkaMessage(message: Pick<Message, 'value' | 'headers'>): A
     data,
   };
   if (Number.isNaN(Date.parse(event.time))) throw new MalformedAuditMessageError('ce_time is not a timestamp');
-  if (event.tenantid !== data.tenantUid || event.subject !== data.keyUid) {
+  if (event.tenantid !== data.tenantUid || event.subject !== auditSubject(data)) {
     throw new MalformedAuditMessageError('headers and data disagree on tenant or key');
   }
   return event;
