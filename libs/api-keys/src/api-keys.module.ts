@@ -22,6 +22,9 @@ import { ListKeysHandler } from './queries/list-keys/list-keys.handler.js';
 import { UserInfoController } from './queries/user-info/user-info.controller.js';
 import { VerifyKeyController } from './queries/verify-key/verify-key.controller.js';
 import { API_KEY_VIEWS } from './views/index.js';
+import { RevokeUserKeysController } from './commands/revoke-user-keys/revoke-user-keys.controller.js';
+import { RevokeUserKeysHandler } from './commands/revoke-user-keys/revoke-user-keys.handler.js';
+import { UserKeysRevoker } from './commands/revoke-user-keys/user-keys-revoker.js';
 
 // The guard's principal reaches the commands as the domain's UserCaller: this fails to compile as
 // soon as the two shapes differ.
@@ -29,7 +32,7 @@ type SameShape<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends
 const callerShapesAgree: SameShape<AuthenticatedCaller, UserCaller> = true;
 void callerShapesAgree;
 
-const handlers = [CreateKeyHandler, EditKeyHandler, ChangeKeyStateHandler, DeleteKeyHandler, GetKeyHandler, ListKeysHandler];
+const handlers = [CreateKeyHandler, EditKeyHandler, ChangeKeyStateHandler, DeleteKeyHandler, GetKeyHandler, ListKeysHandler, UserKeysRevoker, RevokeUserKeysHandler];
 
 /** Each registered view's query ports, built over the live tables of the one read model. */
 const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
@@ -39,7 +42,7 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
 /** Everything about API keys over HTTP: handlers, controllers, the verifier and the projections. */
 @Module({
   imports: [CqrsModule],
-  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController, VerifyKeyController],
+  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController, VerifyKeyController, RevokeUserKeysController],
   providers: [
     ...handlers,
     ...viewPorts,
@@ -49,7 +52,7 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
     KeyVerifier,
     { provide: API_KEY_AUTHENTICATOR, useExisting: KeyVerifier },
   ],
-  exports: [API_KEY_AUTHENTICATOR, KeyVerifier, KeyVerificationCache],
+  exports: [API_KEY_AUTHENTICATOR, KeyVerifier, KeyVerificationCache, UserKeysRevoker],
 })
 export class ApiKeysModule {}
 
@@ -57,5 +60,6 @@ export class ApiKeysModule {}
 @Module({
   imports: [CqrsModule],
   providers: [...handlers, ...viewPorts, ApiKeyCommandRunner, OwnerLocks],
+  exports: [UserKeysRevoker],
 })
 export class ApiKeyCommandsModule {}

@@ -9,3 +9,4 @@ export { CreateKeyCommand } from './commands/create-key/create-key.command.js';
 export { createValidationPipe } from './http/validation.js';
 export { toEventToAppend, type EnvelopeContext } from './application/event-envelope.js';
 export * from './application/api-key-event.codec.js';
+export { UserKeysRevoker, type RevokeUserKeysResult } from './commands/revoke-user-keys/user-keys-revoker.js';

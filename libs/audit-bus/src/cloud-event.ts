@@ -70,6 +70,8 @@ export interface AuditEventData {
   correlationId?: string;
   /** `created` only: the key as issued, without its value or hash (annotations and labels are not secret). */
   key?: { name: string; description: string; scope: string; expiry: string; annotations: Record<string, string>; labels: Record<string, string> };
+  /** `revoked` only, when the revocation had a reason (`owner-deactivated`: the identity provider offboarded the owner). */
+  reason?: string;
   /** `edited` only: each changed field before and after (the whole map, for annotations and labels). */
   changes?: {
     name?: AuditFieldChange;
@@ -129,7 +131,7 @@ export function toCloudEvent(recorded: RecordedEvent, event: ApiKeyEvent, option
   };
 }
 
-function detailsOf(event: ApiKeyEvent): Pick<AuditEventData, 'key' | 'changes'> {
+function detailsOf(event: ApiKeyEvent): Pick<AuditEventData, 'key' | 'changes' | 'reason'> {
   switch (event.type) {
     case 'KeyCreated': {
       const { name, description, scope, expiresAt, annotations, labels } = event.data;
@@ -138,6 +140,7 @@ function detailsOf(event: ApiKeyEvent): Pick<AuditEventData, 'key' | 'changes'> 
     case 'KeyEdited':
       return { changes: pickChanges(event.data.changes) };
     case 'KeyRevoked':
+      return event.data.reason === undefined ? {} : { reason: event.data.reason };
     case 'KeyReactivated':
     case 'KeyDeleted':
       return {};
