@@ -60,7 +60,8 @@ export function installEdge(fastify: FastifyInstance, limits: EdgeLimits): void 
   });
 
   fastify.addHook('preValidation', async (request) => {
-    const errors = [...queryProblems(request.query), ...bodyProblems(request.body)];
+    // SCIM clients send nulls (Entra ID's `"$ref": null`); RFC 7643 §2.5 reads a null as unassigned.
+    const errors = [...queryProblems(request.query), ...bodyProblems(request.body, { refuseNull: !request.url.startsWith('/scim/') })];
     if (errors.length > 0) throw new EdgeInputError(errors);
   });
 
