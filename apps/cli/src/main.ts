@@ -8,11 +8,13 @@ import { auditWatchCommand } from './commands/audit-watch.command.js';
 import { bootstrapKeyCommand } from './commands/bootstrap-key.command.js';
 import { projectionsCommand } from './commands/projections.command.js';
 import { tokenCommand } from './commands/token.command.js';
+import { scimTokenCommand } from './commands/scim-token.command.js';
 
 const program = new Command('keystream')
   .description('Keystream operator commands (configuration from the same environment variables as the service)')
   .addCommand(bootstrapKeyCommand())
   .addCommand(tokenCommand())
+  .addCommand(scimTokenCommand())
   .addCommand(projectionsCommand())
   .addCommand(relayCommand({ openEventStore: () => openEventStore(loadConfig()), openReadModel: () => openReadModel(loadConfig()) }))
   .addCommand(
