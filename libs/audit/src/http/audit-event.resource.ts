@@ -15,6 +15,7 @@ export class AuditEventResource {
   @ApiPropertyOptional({ description: 'created: the key as issued (never its value)' }) key?: AuditEventData['key'];
   @ApiPropertyOptional({ description: 'edited: each changed field, before and after' }) changes?: AuditEventData['changes'];
   @ApiPropertyOptional() correlationId?: string;
+  @ApiPropertyOptional({ description: 'revoked: why, when not by hand (owner-deactivated: offboarded by the identity provider)' }) reason?: string;
   @ApiProperty({ description: "The entry's chain hash" }) hash: string;
 }
 
@@ -32,6 +33,7 @@ export function toAuditEventResource(entry: AuditEntry): AuditEventResource {
     ...(data.key ? { key: data.key } : {}),
     ...(data.changes ? { changes: data.changes } : {}),
     ...(data.correlationId ? { correlationId: data.correlationId } : {}),
+    ...(data.reason ? { reason: data.reason } : {}),
     hash: entry.hash,
   };
 }
