@@ -264,4 +264,20 @@ describe.each(READ_MODELS)('SCIM directory (%s read model)', (kind) => {
       expectProblem(await h.current.call('POST', `/v1/users/${user.userId}/apiKeys/revoke`, { body: {} }), 401, 'Unauthorized');
     });
   });
+
+  describe('limits', () => {
+    const limited = useApp(kind, { ...scimEnv(acme), RATE_LIMIT_PER_IP: '3', RATE_LIMIT_WINDOW_SECONDS: '60' });
+
+    it('counts /scim/v2 in the per-IP limit, answering 429 with Retry-After in SCIM\'s error schema', async () => {
+      const statuses: number[] = [];
+      let last;
+      for (let n = 0; n < 4; n++) {
+        last = await scim(limited.current, acme, 'GET', '/scim/v2/Users');
+        statuses.push(last.status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      expectScimError(last!, 429);
+      expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
+    });
+  });
 });

@@ -53,7 +53,7 @@ export function installEdge(fastify: FastifyInstance, limits: EdgeLimits): void 
         throw new MethodNotAllowedError(allowed);
       }
     }
-    if (perIp && path.startsWith('/v1/')) {
+    if (perIp && (path.startsWith('/v1/') || path.startsWith('/scim/'))) {
       const spent = await perIp.spend(request.ip);
       if (!spent.allowed) throw new RateLimitedError(retryAfterSeconds(spent), 'client address');
     }
