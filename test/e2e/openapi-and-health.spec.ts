@@ -25,6 +25,14 @@ const POLICY_ROUTES: typeof CONTRACT = [
   ['get', '/v1/tenants/{tenantUid}/apiKeyPolicy', '200', ['401', '403', '404', '429', '503']],
   ['put', '/v1/tenants/{tenantUid}/apiKeyPolicy', '204', ['400', '401', '403', '404', '412', '413', '429', '503']],
   ['get', '/v1/tenants/{tenantUid}/apiKeyPolicy/violations', '200', ['400', '401', '403', '404', '429', '503']],
+/** Offboarding by hand, for tenant admins (README, "Offboarding and role changes (SCIM)"). */
+const USER_KEYS_ROUTE: (typeof CONTRACT)[number] = ['post', '/v1/users/{userUid}/apiKeys/revoke', '200', ['400', '401', '403', '413', '429', '503']];
+/** SCIM 2.0 for identity providers: documented, with SCIM's own error schema instead of problem+json. */
+const SCIM_ROUTES: [method: string, path: string][] = [
+  ...['get', 'post'].map((method): [string, string] => [method, '/scim/v2/Users']),
+  ...['get', 'put', 'patch', 'delete'].map((method): [string, string] => [method, '/scim/v2/Users/{id}']),
+  ...['get', 'post'].map((method): [string, string] => [method, '/scim/v2/Groups']),
+  ...['get', 'put', 'patch', 'delete'].map((method): [string, string] => [method, '/scim/v2/Groups/{id}']),
 ];
 
 describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind) => {
@@ -37,7 +45,7 @@ describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind)
     expect(response.json.openapi).toMatch(/^3\./);
   });
 
-  it.each([...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES, ...POLICY_ROUTES])('documents %s %s with success %s and its problem responses', async (method, path, success, errors) => {
+  it.each([...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES, ...POLICY_ROUTES, USER_KEYS_ROUTE])('documents %s %s with success %s and its problem responses', async (method, path, success, errors) => {
     const document = (await h.current.call('GET', '/docs/openapi.json')).json;
     const operation = document.paths?.[path]?.[method];
     expect(operation, `${method.toUpperCase()} ${path} is missing`).toBeDefined();
@@ -56,7 +64,7 @@ describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind)
       Object.keys(operations).filter((key) => key !== 'parameters').map((method) => `${method} ${path}`),
     );
     // GET /v1/audit/events is the audit trail for tenant admins (an extension beyond Palette's API).
-    const expected = [...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES, ...POLICY_ROUTES].map(([method, path]) => `${method} ${path}`);
+    const expected = [...[...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES, ...POLICY_ROUTES, USER_KEYS_ROUTE].map(([method, path]) => `${method} ${path}`), ...SCIM_ROUTES.map(([method, path]) => `${method} ${path}`)];
     expect(documented.sort()).toEqual(expected.sort());
   });
 
@@ -65,6 +73,9 @@ describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind)
     const schemes = Object.values(document.components.securitySchemes as Record<string, { type: string; in?: string; name?: string; scheme?: string }>);
     expect(schemes).toContainEqual(expect.objectContaining({ type: 'apiKey', in: 'header', name: 'apiKey' }));
     expect(schemes).toContainEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    // The SCIM routes name their own scheme, which must exist.
+    expect(document.components.securitySchemes.scim).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.paths['/scim/v2/Users'].post.security).toEqual([{ scim: [] }]);
   });
 
   it('the create response documents { uid, apiKey } and a key documents metadata, spec and status', async () => {

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { API_KEY_VIEWS, ApiKeysModule, createValidationPipe } from '@keystream/api-keys';
 import { AuditHttpModule } from '@keystream/audit';
+import { DIRECTORY_VIEWS, DirectoryModule } from '@keystream/directory';
 import type { AppConfig } from '@keystream/config';
 import { ProblemDetailsFilter } from '@keystream/problem-details';
 import { InfrastructureModule, RateLimitsModule, auditStoreLocation, openAuditStore, openRequestBudget } from '@keystream/runtime';
@@ -19,9 +20,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        InfrastructureModule.forRoot({ config, logger, views: API_KEY_VIEWS, runProcessors: config.RUN_PROCESSORS }),
+        InfrastructureModule.forRoot({ config, logger, views: [...API_KEY_VIEWS, ...DIRECTORY_VIEWS], runProcessors: config.RUN_PROCESSORS }),
         RateLimitsModule.forRoot(config),
         ApiKeysModule,
+        // SCIM (/scim/v2) and the directory's role check for the auth guard.
+        DirectoryModule.forRoot({ scimTokenSha256: config.SCIM_TOKEN_SHA256 }),
         // The tenant's audit trail, as the audit consumer stores it (GET /v1/audit/events).
         AuditHttpModule.forRoot({ useFactory: () => openAuditStore(auditStoreLocation(config)) }),
       ],

@@ -46,6 +46,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
       .setVersion('1')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'apiKey' }, 'apiKey')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'jwt')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'SCIM bearer token of a tenant (/scim/v2 only)' }, 'scim')
       .addSecurityRequirements('apiKey')
       .addSecurityRequirements('jwt')
       .build(),

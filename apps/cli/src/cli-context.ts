@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { API_KEY_VIEWS, ApiKeyCommandsModule } from '@keystream/api-keys';
+import { DIRECTORY_VIEWS } from '@keystream/directory';
+
+/** Every read view the apps run: the key views and the SCIM directory's. */
+export const ALL_VIEWS = [...API_KEY_VIEWS, ...DIRECTORY_VIEWS];
 import { type AppConfig, createLogger, loadConfig } from '@keystream/config';
 import { InfrastructureModule } from '@keystream/runtime';
 
@@ -17,7 +21,7 @@ export async function withCliContext<T>(work: (context: INestApplicationContext,
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   @Module({
     imports: [
-      InfrastructureModule.forRoot({ config, logger, views: API_KEY_VIEWS, runProcessors: true }),
+      InfrastructureModule.forRoot({ config, logger, views: ALL_VIEWS, runProcessors: true }),
       ApiKeyCommandsModule,
     ],
   })

@@ -10,11 +10,13 @@ import { bootstrapKeyCommand } from './commands/bootstrap-key.command.js';
 import { projectionsCommand } from './commands/projections.command.js';
 import { withCliContext } from './cli-context.js';
 import { tokenCommand } from './commands/token.command.js';
+import { scimTokenCommand } from './commands/scim-token.command.js';
 
 const program = new Command('keystream')
   .description('Keystream operator commands (configuration from the same environment variables as the service)')
   .addCommand(bootstrapKeyCommand())
   .addCommand(tokenCommand())
+  .addCommand(scimTokenCommand())
   .addCommand(projectionsCommand())
   .addCommand(policyCommand({ withPolicies: (work) => withCliContext((context) => work(context.get(TenantKeyPolicies))) }))
   .addCommand(relayCommand({ openEventStore: () => openEventStore(loadConfig()), openReadModel: () => openReadModel(loadConfig()) }))

@@ -24,6 +24,9 @@ import { VerifyKeyController } from './queries/verify-key/verify-key.controller.
 import { API_KEY_VIEWS } from './views/index.js';
 import { TenantKeyPolicies } from './tenant-policy/application/tenant-key-policies.js';
 import { TenantPolicyController } from './tenant-policy/http/tenant-policy.controller.js';
+import { RevokeUserKeysController } from './commands/revoke-user-keys/revoke-user-keys.controller.js';
+import { RevokeUserKeysHandler } from './commands/revoke-user-keys/revoke-user-keys.handler.js';
+import { UserKeysRevoker } from './commands/revoke-user-keys/user-keys-revoker.js';
 
 // The guard's principal reaches the commands as the domain's UserCaller: this fails to compile as
 // soon as the two shapes differ.
@@ -31,7 +34,7 @@ type SameShape<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends
 const callerShapesAgree: SameShape<AuthenticatedCaller, UserCaller> = true;
 void callerShapesAgree;
 
-const handlers = [CreateKeyHandler, EditKeyHandler, ChangeKeyStateHandler, DeleteKeyHandler, GetKeyHandler, ListKeysHandler];
+const handlers = [CreateKeyHandler, EditKeyHandler, ChangeKeyStateHandler, DeleteKeyHandler, GetKeyHandler, ListKeysHandler, UserKeysRevoker, RevokeUserKeysHandler];
 
 /** Each registered view's query ports, built over the live tables of the one read model. */
 const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
@@ -41,7 +44,7 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
 /** Everything about API keys over HTTP: handlers, controllers, the verifier and the projections. */
 @Module({
   imports: [CqrsModule],
-  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController, VerifyKeyController, TenantPolicyController],
+  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController, VerifyKeyController, TenantPolicyController, RevokeUserKeysController],
   providers: [
     ...handlers,
     ...viewPorts,
@@ -52,7 +55,7 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
     KeyVerifier,
     { provide: API_KEY_AUTHENTICATOR, useExisting: KeyVerifier },
   ],
-  exports: [API_KEY_AUTHENTICATOR, KeyVerifier, KeyVerificationCache],
+  exports: [API_KEY_AUTHENTICATOR, KeyVerifier, KeyVerificationCache, UserKeysRevoker],
 })
 export class ApiKeysModule {}
 
@@ -60,6 +63,6 @@ export class ApiKeysModule {}
 @Module({
   imports: [CqrsModule],
   providers: [...handlers, ...viewPorts, ApiKeyCommandRunner, OwnerLocks, TenantKeyPolicies],
-  exports: [TenantKeyPolicies],
+  exports: [TenantKeyPolicies, UserKeysRevoker],
 })
 export class ApiKeyCommandsModule {}

@@ -13,3 +13,4 @@ export * from './tenant-policy/domain/index.js';
 export { TenantKeyPolicies, type TenantPolicyView } from './tenant-policy/application/tenant-key-policies.js';
 export { decodeAuditedEvent, decodeTenantPolicyEvent } from './tenant-policy/application/tenant-policy-event.codec.js';
 export { policyCommand } from './tenant-policy/cli/policy.command.js';
+export { UserKeysRevoker, type RevokeUserKeysResult } from './commands/revoke-user-keys/user-keys-revoker.js';

@@ -121,6 +121,13 @@ describe('toCloudEvent', () => {
     expect(toCloudEvent(recorded('KeyRevoked', revokedData, system))?.data.actor).toEqual({ userUid: 'system', via: 'system' });
   });
 
+  it('carries why a key was revoked when the revocation had a reason (offboarding), and nothing when not', () => {
+    const system = { ...metadata, actor: { userId: 'system', via: 'system' } };
+    const offboarded = toCloudEvent(recorded('KeyRevoked', { ...revokedData, reason: 'owner-deactivated' }, system));
+    expect(offboarded?.data).toMatchObject({ action: 'revoked', reason: 'owner-deactivated', actor: { userUid: 'system', via: 'system' } });
+    expect(toCloudEvent(recorded('KeyRevoked', revokedData))?.data).not.toHaveProperty('reason');
+  });
+
   it('still maps events written before metadata carried an actor, stamped with their recording time', () => {
     const event = toCloudEvent(recorded('KeyRevoked', revokedData, {}));
     expect(event?.data.actor).toEqual({ userUid: 'unknown', via: 'unknown' });

@@ -79,6 +79,8 @@ export interface AuditEventData {
   key?: { name: string; description: string; scope: string; expiry: string; annotations: Record<string, string>; labels: Record<string, string> };
   /** `policy-set` only: the tenant's API key policy as set (`keyUid` and `ownerUid` are empty: no one key). */
   policy?: { maxKeyLifetimeDays: number | 'none'; maxKeysPerUser: number; requireDescription: boolean };
+  /** `revoked` only, when the revocation had a reason (`owner-deactivated`: the identity provider offboarded the owner). */
+  reason?: string;
   /** `edited` only: each changed field before and after (the whole map, for annotations and labels). */
   changes?: {
     name?: AuditFieldChange;
@@ -142,7 +144,7 @@ export function toCloudEvent(recorded: RecordedEvent, event: AuditedEvent, optio
 /** The key uid; for a tenant's own event (no key) `tenant/<tenantUid>`, since a CloudEvent subject is never empty. */
 export const auditSubject = (data: Pick<AuditEventData, 'keyUid' | 'tenantUid'>): string => data.keyUid || `tenant/${data.tenantUid}`;
 
-function detailsOf(event: AuditedEvent): Pick<AuditEventData, 'key' | 'changes' | 'policy'> {
+function detailsOf(event: AuditedEvent): Pick<AuditEventData, 'key' | 'changes' | 'policy' | 'reason'> {
   switch (event.type) {
     case 'KeyCreated': {
       const { name, description, scope, expiresAt, annotations, labels } = event.data;
@@ -151,6 +153,7 @@ function detailsOf(event: AuditedEvent): Pick<AuditEventData, 'key' | 'changes' 
     case 'KeyEdited':
       return { changes: pickChanges(event.data.changes) };
     case 'KeyRevoked':
+      return event.data.reason === undefined ? {} : { reason: event.data.reason };
     case 'KeyReactivated':
     case 'KeyDeleted':
       return {};

@@ -53,6 +53,13 @@ export class AppConfig {
   @Transform(emptyAsUndefined) @IsOptional() @IsString()
   AUTH_OIDC_CLIENT_ID?: string;
 
+  /**
+   * SCIM bearer tokens, as hashes only: `<tenant>:<sha256 hex>,...` (`npm run cli -- scim-token`
+   * issues one). A tenant listed has SCIM on: its directory governs who may act and as what role.
+   */
+  @Transform(emptyAsUndefined) @IsOptional() @Matches(/^[^,:\s]+:[0-9a-fA-F]{64}(,[^,:\s]+:[0-9a-fA-F]{64})*$/, { message: 'SCIM_TOKEN_SHA256 must be <tenant>:<64 hex digits>, comma-separated' })
+  SCIM_TOKEN_SHA256?: string;
+
   @Transform(toInt) @IsInt() @Min(1) @Max(3650)
   MAX_KEY_LIFETIME_DAYS = 365;
 

@@ -1,8 +1,9 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedCaller } from './authenticated-caller.js';
 import { API_KEY_AUTHENTICATOR, type ApiKeyAuthenticator } from './api-key-authenticator.port.js';
+import { CALLER_STANDING, type CallerStanding } from './caller-standing.port.js';
 import { JwtVerifier } from './jwt-verifier.js';
 import { UnauthorizedError } from './tenancy.errors.js';
 
@@ -23,12 +24,15 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly jwt: JwtVerifier,
     @Inject(API_KEY_AUTHENTICATOR) private readonly apiKeys: ApiKeyAuthenticator,
+    /** Present when a directory (SCIM) may govern tenants: the owner's current role caps the caller's. */
+    @Optional() @Inject(CALLER_STANDING) private readonly standing?: CallerStanding,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const caller = await this.resolve(request);
+    const resolved = await this.resolve(request);
+    const caller = resolved && this.standing ? await this.standing.govern(resolved) : resolved;
     if (!caller) throw new UnauthorizedError();
     request.caller = caller;
     return true;

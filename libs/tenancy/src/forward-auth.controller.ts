@@ -1,9 +1,10 @@
-import { Controller, Get, HttpCode, Inject, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Optional, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '@keystream/problem-details';
 import { API_KEY_AUTHENTICATOR, type ApiKeyAuthenticator } from './api-key-authenticator.port.js';
 import type { AuthenticatedCaller } from './authenticated-caller.js';
+import { CALLER_STANDING, type CallerStanding } from './caller-standing.port.js';
 import { Public } from './auth.guard.js';
 import { JwtVerifier } from './jwt-verifier.js';
 import { UnauthorizedError } from './tenancy.errors.js';
@@ -31,6 +32,7 @@ export class ForwardAuthController {
   constructor(
     @Inject(API_KEY_AUTHENTICATOR) private readonly apiKeys: ApiKeyAuthenticator,
     private readonly jwt: JwtVerifier,
+    @Optional() @Inject(CALLER_STANDING) private readonly standing?: CallerStanding,
   ) {}
 
   @Public()
@@ -47,7 +49,8 @@ export class ForwardAuthController {
   @ApiNoContentResponse({ description: 'Valid credentials; identity in the X-Keystream-* headers' })
   @ApiErrors(401)
   async verify(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    const caller = await this.resolve(request);
+    const resolved = await this.resolve(request);
+    const caller = resolved && this.standing ? await this.standing.govern(resolved) : resolved;
     if (!caller) throw new UnauthorizedError();
     reply
       .header('cache-control', 'no-store')

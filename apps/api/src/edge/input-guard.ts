@@ -16,13 +16,15 @@ export const NULL_MESSAGE = 'must not be null: omit the field to leave it as it 
  * PUT with `"description": null` from being recorded as a change the views then ignore.
  * Iterative, so a hostile body cannot overflow the stack here either.
  */
-export const bodyProblems = (body: unknown): FieldError[] => {
+export const bodyProblems = (body: unknown, options: { refuseNull?: boolean } = {}): FieldError[] => {
+  const refuseNull = options.refuseNull ?? true;
   if (body === undefined) return [];
   const errors: FieldError[] = [];
   const pending: Array<{ value: unknown; field: string; depth: number }> = [{ value: body, field: '', depth: 0 }];
   while (pending.length > 0 && errors.length < MAX_ERRORS) {
     const { value, field, depth } = pending.pop()!;
     if (value === null) {
+      if (!refuseNull) continue;
       errors.push({ field: field || 'body', message: NULL_MESSAGE });
       continue;
     }

@@ -54,14 +54,15 @@ export function installEdge(fastify: FastifyInstance, limits: EdgeLimits): void 
         throw new MethodNotAllowedError(allowed);
       }
     }
-    if (perIp && path.startsWith('/v1/')) {
+    if (perIp && (path.startsWith('/v1/') || path.startsWith('/scim/'))) {
       const spent = await perIp.spend(request.ip);
       if (!spent.allowed) throw new RateLimitedError(retryAfterSeconds(spent), 'client address');
     }
   });
 
   fastify.addHook('preValidation', async (request) => {
-    const errors = [...queryProblems(request.query), ...bodyProblems(request.body)];
+    // SCIM clients send nulls (Entra ID's `"$ref": null`); RFC 7643 §2.5 reads a null as unassigned.
+    const errors = [...queryProblems(request.query), ...bodyProblems(request.body, { refuseNull: !request.url.startsWith('/scim/') })];
     if (errors.length > 0) throw new InvalidRequestError(errors);
   });
 

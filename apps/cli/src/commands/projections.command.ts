@@ -1,10 +1,9 @@
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { API_KEY_VIEWS } from '@keystream/api-keys';
 import { EVENT_STORE, type EventStore, formatPosition } from '@keystream/event-store';
 import { ProcessingRuntime, outdatedProjections } from '@keystream/processing';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
-import { withCliContext } from '../cli-context.js';
+import { ALL_VIEWS, withCliContext } from '../cli-context.js';
 
 export const projectionsCommand = () => {
   const projections = new Command('projections').description('Inspect and rebuild the read-model projections');
@@ -14,7 +13,7 @@ export const projectionsCommand = () => {
     .option('--outdated', 'only the views whose recorded version differs from their projection’s (what start-up does)')
     .action(async (options: { outdated?: boolean }) => {
       await withCliContext(async (context) => {
-        const selected = options.outdated ? await outdatedProjections(context.get<ReadModel>(READ_MODEL), API_KEY_VIEWS) : API_KEY_VIEWS;
+        const selected = options.outdated ? await outdatedProjections(context.get<ReadModel>(READ_MODEL), ALL_VIEWS) : ALL_VIEWS;
         if (selected.length === 0) {
           process.stdout.write('Every view is at its projection’s version; nothing to rebuild\n');
           return;
@@ -50,7 +49,7 @@ export const projectionsCommand = () => {
         const readModel = context.get<ReadModel>(READ_MODEL);
         const applied = await readModel.appliedVersions();
         process.stdout.write(`head: ${head ? formatPosition(head) : '(empty log)'}\n`);
-        for (const view of API_KEY_VIEWS) {
+        for (const view of ALL_VIEWS) {
           const built = applied.get(view.name);
           const version = built === undefined || built === view.version ? `v${view.version}` : `built by v${built}, code is v${view.version}: rebuild pending`;
           process.stdout.write(`${view.name} (${version}): ${(await readModel.getCheckpoint(view.name)) ?? '(not started)'}\n`);

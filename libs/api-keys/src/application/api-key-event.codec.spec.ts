@@ -41,6 +41,12 @@ describe('decodeApiKeyEvent', () => {
     expect(decodeApiKeyEvent(stored('KeyRevoked', { ...ids, revokedAt: 'x' }, {}))).toEqual({ type: 'KeyRevoked', data: { ...ids, revokedAt: 'x' } });
   });
 
+  it('reads a revocation reason when present, and refuses one it does not know', () => {
+    const data = { ...ids, revokedAt: 'x', reason: 'owner-deactivated' };
+    expect(decodeApiKeyEvent(stored('KeyRevoked', data))).toEqual({ type: 'KeyRevoked', data });
+    expect(() => decodeApiKeyEvent(stored('KeyRevoked', { ...ids, revokedAt: 'x', reason: 'because' }))).toThrow(/reason must be a known revoke reason/);
+  });
+
   it('skips a type it does not know', () => {
     expect(decodeApiKeyEvent(stored('KeyRenamed', ids))).toBeUndefined();
   });

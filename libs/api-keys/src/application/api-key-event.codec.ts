@@ -1,5 +1,5 @@
 import type { JsonObject, RecordedEvent } from '@keystream/event-store';
-import { API_KEY_EVENT_SCHEMA_VERSION, type ApiKeyEvent, type ApiKeyEventType, isApiKeyEventType } from '../domain/index.js';
+import { API_KEY_EVENT_SCHEMA_VERSION, type ApiKeyEvent, type ApiKeyEventType, type KeyRevokeReason, isApiKeyEventType } from '../domain/index.js';
 
 /**
  * The one way in from storage: a recorded event becomes a typed `ApiKeyEvent` here and nowhere else.
@@ -89,6 +89,11 @@ const changes: Check = (data) => {
   return undefined;
 };
 
+const REVOKE_REASONS: readonly unknown[] = ['owner-deactivated', 'owner-keys-revoked'] satisfies KeyRevokeReason[];
+/** Optional; when present, one of the known reasons. */
+const revokeReason: Check = (data) =>
+  data.reason === undefined || REVOKE_REASONS.includes(data.reason) ? undefined : 'reason must be a known revoke reason';
+
 /** The current version's shape, per type. */
 const SHAPES: Record<ApiKeyEventType, Check> = {
   KeyCreated: both(
@@ -97,7 +102,7 @@ const SHAPES: Record<ApiKeyEventType, Check> = {
     scope,
   ),
   KeyEdited: both(strings(...IDS, 'editedAt'), changes),
-  KeyRevoked: strings(...IDS, 'revokedAt'),
+  KeyRevoked: both(strings(...IDS, 'revokedAt'), revokeReason),
   KeyReactivated: strings(...IDS, 'reactivatedAt'),
   KeyDeleted: strings(...IDS, 'deletedAt'),
 };

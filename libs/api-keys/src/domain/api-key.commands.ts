@@ -1,3 +1,4 @@
+import type { KeyRevokeReason } from './api-key.events.js';
 import type { Caller } from './caller.js';
 import type { StringMap } from './key-metadata.js';
 
@@ -54,6 +55,8 @@ export interface RevokeKey {
   caller: Caller;
   keyId: string;
   now: Date;
+  /** Set by the bulk revocations (offboarding, revoke all of a user's keys). */
+  reason?: KeyRevokeReason;
 }
 
 export interface ReactivateKey {

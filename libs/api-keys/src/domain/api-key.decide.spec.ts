@@ -201,6 +201,13 @@ describe('RevokeKey', () => {
     given([created()]).when(revoke(otherTenantAdmin)).thenThrows('ResourceNotFound');
   });
   it('is not found once deleted', () => given([created(), deleted]).when(revoke(alice)).thenThrows('ResourceNotFound'));
+  it('records why when offboarding revokes it (the system, reason owner-deactivated), once', () => {
+    const offboarded: ApiKeyEvent = { type: 'KeyRevoked', data: { ...ids, revokedAt: now.toISOString(), reason: 'owner-deactivated' } };
+    given([created()]).when({ ...revoke(system), reason: 'owner-deactivated' }).then([offboarded]);
+    given([created(), offboarded]).when({ ...revoke(system), reason: 'owner-deactivated' }).thenNothingHappened();
+  });
+  it("does not let the system reach another tenant's key", () =>
+    given([created()]).when({ ...revoke({ kind: 'system', tenantId: 't2' }), reason: 'owner-deactivated' }).thenThrows('ResourceNotFound'));
 });
 
 describe('ReactivateKey', () => {

@@ -26,7 +26,8 @@ export const decide = (command: ApiKeyCommand, state: ApiKeyState): ApiKeyEvent[
     case 'RevokeKey': {
       const key = visibleKey(command.caller, command.keyId, state);
       if (key.status === 'revoked') return [];
-      return [{ type: 'KeyRevoked', data: { ...ids(key), revokedAt: command.now.toISOString() } }];
+      const reason = command.reason === undefined ? {} : { reason: command.reason };
+      return [{ type: 'KeyRevoked', data: { ...ids(key), revokedAt: command.now.toISOString(), ...reason } }];
     }
     case 'ReactivateKey': {
       const key = visibleKey(command.caller, command.keyId, state);

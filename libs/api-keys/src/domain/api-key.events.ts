@@ -46,9 +46,15 @@ export interface KeyEdited {
   data: { tenantId: string; keyId: string; ownerId: string; changes: KeyChanges; editedAt: string };
 }
 
+/**
+ * Why a key was revoked, when it was not its owner's or an admin's own choice. Absent on a plain
+ * revoke (and on every KeyRevoked stored before reasons existed).
+ */
+export type KeyRevokeReason = 'owner-deactivated' | 'owner-keys-revoked';
+
 export interface KeyRevoked {
   type: 'KeyRevoked';
-  data: { tenantId: string; keyId: string; ownerId: string; revokedAt: string };
+  data: { tenantId: string; keyId: string; ownerId: string; revokedAt: string; reason?: KeyRevokeReason };
 }
 
 export interface KeyReactivated {

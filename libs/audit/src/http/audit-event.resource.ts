@@ -16,6 +16,7 @@ export class AuditEventResource {
   @ApiPropertyOptional({ description: 'edited: each changed field, before and after' }) changes?: AuditEventData['changes'];
   @ApiPropertyOptional({ description: "policy-set: the tenant's API key policy as set (keyUid is then tenant/<tenantUid>, ownerUid empty)" }) policy?: AuditEventData['policy'];
   @ApiPropertyOptional() correlationId?: string;
+  @ApiPropertyOptional({ description: 'revoked: why, when not by hand (owner-deactivated: offboarded by the identity provider)' }) reason?: string;
   @ApiProperty({ description: "The entry's chain hash" }) hash: string;
 }
 
@@ -34,6 +35,7 @@ export function toAuditEventResource(entry: AuditEntry): AuditEventResource {
     ...(data.changes ? { changes: data.changes } : {}),
     ...(data.policy ? { policy: data.policy } : {}),
     ...(data.correlationId ? { correlationId: data.correlationId } : {}),
+    ...(data.reason ? { reason: data.reason } : {}),
     hash: entry.hash,
   };
 }

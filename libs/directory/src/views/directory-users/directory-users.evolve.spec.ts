@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import type { DirectoryUserEvent } from '../../domain/index.js';
+import type { DirectoryUserRow } from './directory-user.row.js';
+import { evolveDirectoryUser } from './directory-users.evolve.js';
+
+const ids = { tenantId: 'acme', userId: 'u1', userName: 'alice@acme.example' };
+const history: DirectoryUserEvent[] = [
+  { type: 'DirectoryUserProvisioned', data: { ...ids, active: true, profile: { displayName: 'Alice' }, provisionedAt: '2026-12-01T00:00:00.000Z' } },
+  { type: 'DirectoryUserAdminGranted', data: { ...ids, grantedAt: '2026-12-02T00:00:00.000Z' } },
+  { type: 'DirectoryUserReplaced', data: { ...ids, userName: 'alice@new.example', previousUserName: ids.userName, profile: { displayName: 'A.' }, replacedAt: '2026-12-02T01:00:00.000Z' } },
+  { type: 'DirectoryUserDeactivated', data: { ...ids, userName: 'alice@new.example', deactivatedAt: '2026-12-03T00:00:00.000Z' } },
+  { type: 'DirectoryUserDeleted', data: { ...ids, userName: 'alice@new.example', deletedAt: '2026-12-03T01:00:00.000Z' } },
+];
+
+const fold = (events: readonly DirectoryUserEvent[]) =>
+  events.reduce<DirectoryUserRow | undefined>((row, event, revision) => evolveDirectoryUser(row, event, revision), undefined);
+
+describe('the directory-users view', () => {
+  it('follows a user through provisioning, the admin role, a rename, deactivation and deletion', () => {
+    expect(fold(history.slice(0, 2))).toMatchObject({ userName: 'alice@acme.example', active: true, isTenantAdmin: true, deleted: false, revision: 1 });
+    expect(fold(history.slice(0, 4))).toMatchObject({ userName: 'alice@new.example', profile: { displayName: 'A.' }, active: false, isTenantAdmin: true, revision: 3 });
+    // A tombstone: still found by name (the role check refuses it), holding no profile and no role.
+    expect(fold(history)).toMatchObject({ userName: 'alice@new.example', active: false, isTenantAdmin: false, deleted: true, profile: {}, revision: 4, updatedAt: '2026-12-03T01:00:00.000Z' });
+  });
+
+  it('ignores facts about a user it never saw provisioned', () => {
+    expect(evolveDirectoryUser(undefined, history[1]!, 1)).toBeUndefined();
+  });
+});

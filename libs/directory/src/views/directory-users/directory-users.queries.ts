@@ -1,0 +1,91 @@
+import type { ViewDatabase } from '@keystream/read-model';
+import { fromFlag, selectByKeys, toFlag, upsertByKey } from '@keystream/read-model';
+import { type DirectoryUserRow, userKey } from './directory-user.row.js';
+import { DIRECTORY_USER_COLUMNS, DIRECTORY_USER_TABLE, type DirectoryUserDatabase, type DirectoryUserTable } from './directory-users.table.js';
+
+export const DIRECTORY_USER_QUERIES = Symbol('DIRECTORY_USER_QUERIES');
+
+export interface DirectoryUserFilter {
+  attribute: 'userName' | 'externalId' | 'id';
+  value: string;
+}
+
+export interface DirectoryUserQueries {
+  /** A live (not deleted) user by SCIM id. */
+  getUser(tenantId: string, userId: string): Promise<DirectoryUserRow | undefined>;
+  /** Live users, oldest first, SCIM's 1-based startIndex and count; `total` before paging. */
+  listUsers(tenantId: string, options: { filter?: DirectoryUserFilter; startIndex: number; count: number }): Promise<{ rows: DirectoryUserRow[]; total: number }>;
+  /** Live admins (the tenant-admin group's members). */
+  listAdmins(tenantId: string): Promise<DirectoryUserRow[]>;
+  /** Every row for a user name, deleted ones too (case-insensitive): what the role check reads. */
+  findByUserName(tenantId: string, userName: string): Promise<DirectoryUserRow[]>;
+}
+
+type Record_ = Omit<DirectoryUserTable, 'revision'> & { revision: number | string };
+
+const fromRecord = (record: Record_): DirectoryUserRow => ({
+  tenantId: record.tenant_id,
+  userId: record.user_id,
+  userName: record.user_name,
+  ...(record.external_id === null ? {} : { externalId: record.external_id }),
+  active: fromFlag(record.active),
+  isTenantAdmin: fromFlag(record.is_admin),
+  deleted: fromFlag(record.deleted),
+  profile: JSON.parse(record.profile) as DirectoryUserRow['profile'],
+  createdAt: record.created_at,
+  updatedAt: record.updated_at,
+  revision: Number(record.revision),
+});
+
+const toRecord = (row: DirectoryUserRow): Record<string, unknown> => ({
+  user_key: userKey(row.tenantId, row.userId),
+  tenant_id: row.tenantId,
+  user_id: row.userId,
+  user_name: row.userName,
+  user_name_lower: row.userName.toLowerCase(),
+  external_id: row.externalId ?? null,
+  active: toFlag(row.active),
+  is_admin: toFlag(row.isTenantAdmin),
+  deleted: toFlag(row.deleted),
+  profile: JSON.stringify(row.profile),
+  created_at: row.createdAt,
+  updated_at: row.updatedAt,
+  revision: row.revision,
+});
+
+export function directoryUserQueries(views: ViewDatabase<DirectoryUserDatabase>): DirectoryUserQueries {
+  const { db } = views;
+  const table = views.table(DIRECTORY_USER_TABLE);
+  const live = (tenantId: string) => db.selectFrom(table).where('tenant_id', '=', tenantId).where('deleted', '=', 0);
+  return {
+    async getUser(tenantId, userId) {
+      const record = await live(tenantId).selectAll().where('user_id', '=', userId).executeTakeFirst();
+      return record && fromRecord(record);
+    },
+    async listUsers(tenantId, { filter, startIndex, count }) {
+      let select = live(tenantId);
+      if (filter?.attribute === 'userName') select = select.where('user_name_lower', '=', filter.value.toLowerCase());
+      if (filter?.attribute === 'externalId') select = select.where('external_id', '=', filter.value);
+      if (filter?.attribute === 'id') select = select.where('user_id', '=', filter.value);
+      const counted = await select.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst();
+      const records = count === 0 ? [] : await select.selectAll().orderBy('created_at').orderBy('user_id').limit(count).offset(startIndex - 1).execute();
+      return { rows: records.map(fromRecord), total: Number(counted?.n ?? 0) };
+    },
+    async listAdmins(tenantId) {
+      const records = await live(tenantId).selectAll().where('is_admin', '=', 1).orderBy('created_at').execute();
+      return records.map(fromRecord);
+    },
+    async findByUserName(tenantId, userName) {
+      const records = await db.selectFrom(table).selectAll().where('tenant_id', '=', tenantId).where('user_name_lower', '=', userName.toLowerCase()).execute();
+      return records.map(fromRecord);
+    },
+  };
+}
+
+export const directoryUserRows = {
+  async load(views: ViewDatabase, keys: readonly string[]): Promise<Map<string, DirectoryUserRow>> {
+    const records = await selectByKeys<Record_ & { user_key: string }>(views, DIRECTORY_USER_TABLE, 'user_key', keys);
+    return new Map(records.map((record) => [record.user_key, fromRecord(record)]));
+  },
+  save: (views: ViewDatabase, rows: readonly DirectoryUserRow[]) => upsertByKey(views, DIRECTORY_USER_TABLE, 'user_key', DIRECTORY_USER_COLUMNS, rows.map(toRecord)),
+};
