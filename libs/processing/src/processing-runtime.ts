@@ -54,7 +54,8 @@ export class ProcessingRuntime {
   /** Adds a side-effecting consumer (the audit relay); it never gates commands. */
   add(consumer: BatchConsumer): CheckpointedProcessor {
     const processor = new CheckpointedProcessor(this.eventStore, consumer, this.logger);
-    processor.onAdvance(() => this.waiter.wake());
+    // Commands waiting on this projection are settled by its commit, with no read of the checkpoints.
+    processor.onAdvance((position) => this.waiter.advanced(consumer.name, position));
     this.processors.push(processor);
     return processor;
   }
