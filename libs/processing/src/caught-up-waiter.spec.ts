@@ -94,6 +94,20 @@ describe('CaughtUpWaiter', () => {
     expect(await waiter.waitFor(sequencePosition(9n), 30)).toBe(false);
   });
 
+  it('while this process runs the processors, reads nothing for a wait their commit settles within the poll interval', async () => {
+    const calls = { count: 0 };
+    const waiter = new CaughtUpWaiter(checkpointsAt({ listing: 0 }, calls), ['listing']);
+    waiter.setProcessingHere(true);
+    const waits = [waiter.waitFor(sequencePosition(1n), 5_000), waiter.waitFor(sequencePosition(2n), 5_000)];
+    setImmediate(() => waiter.advanced('listing', sequencePosition(2n)));
+    expect(await Promise.all(waits)).toEqual([true, true]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(calls.count).toBe(0);
+    // Another instance may have taken over: a wait the local commits do not settle is still read for, and answered.
+    expect(await waiter.waitFor(sequencePosition(3n), 20)).toBe(false);
+    expect(calls.count).toBeGreaterThan(0);
+  });
+
   it('reads again at once when woken while a read is under way, rather than sleeping till the next poll', async () => {
     const positions: Record<string, number> = { listing: 0 };
     let reads = 0;

@@ -47,6 +47,8 @@ export class CaughtUpWaiter {
   private readsStarted = 0;
   /** The latest checkpoint each projection committed in this process (from `advanced`). */
   private readonly committedHere = new Map<string, GlobalPosition>();
+  /** This process runs the projections: their commits will settle a wait, so the first read can wait a poll interval. */
+  private processingHere = false;
 
   constructor(
     private readonly readModel: CheckpointReader,
@@ -71,6 +73,15 @@ export class CaughtUpWaiter {
     for (const wait of this.waits) if (this.committedPast(wait.position)) this.settle(wait, true);
   }
 
+  /**
+   * Whether this process's processors run (it holds the lease). While they do, a new wait reads the
+   * checkpoints only after a poll interval (or at its deadline), as their commit normally settles it
+   * first; a read per command would only queue behind the projections' writes.
+   */
+  setProcessingHere(processing: boolean): void {
+    this.processingHere = processing;
+  }
+
   /** True once caught up; false if `timeoutMs` passed first. Rejects if the checkpoints cannot be read. */
   waitFor(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
     if (this.committedPast(position)) return Promise.resolve(true);
@@ -92,7 +103,9 @@ export class CaughtUpWaiter {
   /** Runs while anyone waits; it marks itself stopped in the same tick it finds no one left. */
   private async poll(): Promise<void> {
     try {
+      if (this.processingHere) await this.pause();
       for (;;) {
+        if (this.waits.size === 0) break;
         const read = ++this.readsStarted;
         this.woken = false;
         const checkpoints = await this.readCheckpoints();
@@ -100,15 +113,19 @@ export class CaughtUpWaiter {
           if (checkpoints.every((checkpoint) => checkpoint !== undefined && hasReached(checkpoint, wait.position))) this.settle(wait, true);
           else if (wait.expired && read >= wait.firstRead) this.settle(wait, false);
         }
-        if (this.waits.size === 0) break;
-        if (this.woken) continue;
-        this.wakeUp = new AbortController();
-        await sleep(POLL_INTERVAL_MS, undefined, { signal: this.wakeUp.signal }).catch(() => undefined);
+        await this.pause();
       }
     } catch (error) {
       for (const wait of this.waits) this.settle(wait, error);
     }
     this.polling = undefined;
+  }
+
+  /** Sleeps a poll interval, unless woken before or during it. */
+  private async pause(): Promise<void> {
+    if (this.woken) return;
+    this.wakeUp = new AbortController();
+    await sleep(POLL_INTERVAL_MS, undefined, { signal: this.wakeUp.signal }).catch(() => undefined);
   }
 
   /**

@@ -112,10 +112,12 @@ export class ProcessingRuntime {
       this.role = 'leader';
       this.logger.info({ processors: this.processors.map((p) => p.consumer.name) }, 'processing lease taken; running processors');
       for (const processor of this.processors) processor.start();
+      this.waiter.setProcessingHere(true);
       const stopped = new AbortController();
       const rebuilding = this.rebuildOutdated(stopped.signal);
       await Promise.race([lease.lost, aborted(signal, stopped.signal)]);
       stopped.abort();
+      this.waiter.setProcessingHere(false);
       await rebuilding;
       await Promise.all(this.processors.map((processor) => processor.stop()));
       await lease.release();
