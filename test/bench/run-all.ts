@@ -3,3 +3,4 @@ await import('./scrypt.bench.js');
 await import('./http.bench.js');
 await import('./listing.bench.js');
 await import('./esdb-rebuild.bench.js');
+await import('./commands.bench.js');

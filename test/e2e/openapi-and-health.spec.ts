@@ -25,6 +25,8 @@ const POLICY_ROUTES: typeof CONTRACT = [
   ['get', '/v1/tenants/{tenantUid}/apiKeyPolicy', '200', ['401', '403', '404', '429', '503']],
   ['put', '/v1/tenants/{tenantUid}/apiKeyPolicy', '204', ['400', '401', '403', '404', '412', '413', '429', '503']],
   ['get', '/v1/tenants/{tenantUid}/apiKeyPolicy/violations', '200', ['400', '401', '403', '404', '429', '503']],
+];
+
 /** Offboarding by hand, for tenant admins (README, "Offboarding and role changes (SCIM)"). */
 const USER_KEYS_ROUTE: (typeof CONTRACT)[number] = ['post', '/v1/users/{userUid}/apiKeys/revoke', '200', ['400', '401', '403', '413', '429', '503']];
 /** SCIM 2.0 for identity providers: documented, with SCIM's own error schema instead of problem+json. */

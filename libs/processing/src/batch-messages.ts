@@ -13,8 +13,11 @@ const IDLE = Symbol('idle');
 /**
  * Groups a subscription's messages into batches: a batch closes when it is full, when the
  * subscription reports it caught up, or when no message arrives within `maxWaitMs`, so a quiet
- * log never holds an event back. Checkpoint messages with no events still yield a batch, so a
- * filter that matches nothing still moves the checkpoint.
+ * log never holds an event back. Once live (after "caught up") it closes as soon as no message is
+ * ready, at the next turn of the event loop: a live event (a command waiting for its views) is
+ * applied the moment it is read, while everything read together (a page of the log, the appends of
+ * one group commit) still goes in one batch. Checkpoint messages with no events still yield a
+ * batch, so a filter that matches nothing still moves the checkpoint.
  */
 export async function* batchMessages(
   messages: AsyncIterable<SubscriptionMessage>,
@@ -35,7 +38,7 @@ export async function* batchMessages(
   try {
     for (;;) {
       pending ??= iterator.next();
-      const next = events.length === 0 && !position ? await pending : await raceIdle(pending, maxWaitMs);
+      const next = events.length === 0 && !position ? await pending : await raceIdle(pending, caughtUp ? 0 : maxWaitMs);
       if (next === IDLE) {
         yield flush()!;
         continue;
@@ -62,8 +65,17 @@ export async function* batchMessages(
   }
 }
 
+/** `ms` 0: idle once the event loop has run what is ready (setImmediate), with no timer's minimum delay. */
 const raceIdle = <T>(pending: Promise<T>, ms: number): Promise<T | typeof IDLE> => {
-  let timer: NodeJS.Timeout | undefined;
-  const idle = new Promise<typeof IDLE>((resolve) => (timer = setTimeout(() => resolve(IDLE), ms)));
-  return Promise.race([pending, idle]).finally(() => clearTimeout(timer));
+  let cancel: () => void = () => undefined;
+  const idle = new Promise<typeof IDLE>((resolve) => {
+    if (ms === 0) {
+      const immediate = setImmediate(() => resolve(IDLE));
+      cancel = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(() => resolve(IDLE), ms);
+      cancel = () => clearTimeout(timer);
+    }
+  });
+  return Promise.race([pending, idle]).finally(cancel);
 };

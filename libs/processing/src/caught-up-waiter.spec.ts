@@ -73,6 +73,67 @@ describe('CaughtUpWaiter', () => {
     expect(await waiter.waitFor(sequencePosition(1n), 1_000)).toBe(true);
   });
 
+  it('is settled by this process\'s own commits, with no read of the checkpoints', async () => {
+    const calls = { count: 0 };
+    // The read model lags far behind (say, another instance is slow to read it): only the local commits can settle.
+    const waiter = new CaughtUpWaiter(checkpointsAt({ listing: 0, verification: 0 }, calls), ['listing', 'verification']);
+    const waiting = waiter.waitFor(sequencePosition(7n), 5_000);
+    let settled = false;
+    void waiting.then(() => (settled = true));
+    waiter.advanced('listing', sequencePosition(7n));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    waiter.advanced('audit-relay', sequencePosition(9n)); // not a projection it waits on
+    waiter.advanced('verification', sequencePosition(8n));
+    expect(await waiting).toBe(true);
+    const readsSoFar = calls.count;
+    // A command whose event the local processors already committed answers at once, without a read.
+    expect(await waiter.waitFor(sequencePosition(6n), 5_000)).toBe(true);
+    expect(calls.count).toBe(readsSoFar);
+    // A later position still waits, and still times out when nothing commits.
+    expect(await waiter.waitFor(sequencePosition(9n), 30)).toBe(false);
+  });
+
+  it('while this process runs the processors, reads nothing for a wait their commit settles within the poll interval', async () => {
+    const calls = { count: 0 };
+    const waiter = new CaughtUpWaiter(checkpointsAt({ listing: 0 }, calls), ['listing']);
+    waiter.setProcessingHere(true);
+    const waits = [waiter.waitFor(sequencePosition(1n), 5_000), waiter.waitFor(sequencePosition(2n), 5_000)];
+    setImmediate(() => waiter.advanced('listing', sequencePosition(2n)));
+    expect(await Promise.all(waits)).toEqual([true, true]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(calls.count).toBe(0);
+    // Another instance may have taken over: a wait the local commits do not settle is still read for, and answered.
+    expect(await waiter.waitFor(sequencePosition(3n), 20)).toBe(false);
+    expect(calls.count).toBeGreaterThan(0);
+  });
+
+  it('reads again at once when woken while a read is under way, rather than sleeping till the next poll', async () => {
+    const positions: Record<string, number> = { listing: 0 };
+    let reads = 0;
+    let release: (() => void) | undefined;
+    const readModel = {
+      getCheckpoint: async (name: string) => {
+        reads += 1;
+        const seen = positions[name];
+        if (reads === 2) await new Promise<void>((resolve) => (release = resolve));
+        return `${seen}/${seen}`;
+      },
+    } as unknown as ReadModel;
+    const waiter = new CaughtUpWaiter(readModel, ['listing']);
+    const waiting = waiter.waitFor(sequencePosition(3n), 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the first read said "not yet"; the second starts within 10 ms
+    while (!release) await new Promise((resolve) => setImmediate(resolve));
+    positions.listing = 3;
+    waiter.wake(); // the commit lands while read 2 (which saw position 0) is still under way
+    release();
+    // Without the re-read the loop would sleep its 10 ms poll interval first, so this 5 ms timer,
+    // scheduled before that sleep could start, would fire first: timers fire in order of expiry.
+    const first = await Promise.race([waiting.then(() => 'answered'), new Promise((resolve) => setTimeout(() => resolve('timer'), 5))]);
+    expect(first).toBe('answered');
+    expect(reads).toBe(3);
+  });
+
   it('tells the lowest checkpoint, or none while a projection has not written one', async () => {
     const positions: Record<string, number> = { listing: 7, verification: 4 };
     const waiter = new CaughtUpWaiter(checkpointsAt(positions), ['listing', 'verification']);

@@ -26,9 +26,14 @@ export class CheckpointReadTimeoutError extends Error {
 
 /**
  * Read-your-writes: a command answers once every named projection's checkpoint has passed the
- * position its event was written at. The checkpoints are read from the read model, so this holds
- * whichever instance runs the projections. However many commands wait, one loop per process reads
- * the checkpoints (every 10 ms, or at once when a local processor commits) and settles them all.
+ * position its event was written at. Two sources say how far a projection has got:
+ * - this process's own processors tell the waiter each checkpoint they commit (`advanced`), which
+ *   settles the waits it covers at once, with no read and no timer: the common case, since the
+ *   instance that takes a command usually runs the projections too;
+ * - the checkpoints in the read model, so this holds whichever instance runs the projections: however
+ *   many commands wait, one loop per process reads them (every 10 ms, or at once when woken) and
+ *   settles them all. A wake that comes while a read is under way makes the loop read again at once
+ *   rather than sleep, so no commit is missed until the next poll.
  * Each wait has its own timer, so a slow read cannot hold it past its deadline by more than the
  * read timeout; and it never answers "not yet" before one read that started after it has finished,
  * so a tiny timeout cannot refuse views that are in fact current.
@@ -37,7 +42,13 @@ export class CaughtUpWaiter {
   private readonly waits = new Set<Wait>();
   private polling?: Promise<void>;
   private wakeUp?: AbortController;
+  /** Set by wake(); the loop clears it before each read and skips the sleep if it was set meanwhile. */
+  private woken = false;
   private readsStarted = 0;
+  /** The latest checkpoint each projection committed in this process (from `advanced`). */
+  private readonly committedHere = new Map<string, GlobalPosition>();
+  /** This process runs the projections: their commits will settle a wait, so the first read can wait a poll interval. */
+  private processingHere = false;
 
   constructor(
     private readonly readModel: CheckpointReader,
@@ -45,13 +56,35 @@ export class CaughtUpWaiter {
     private readonly readTimeoutMs = READ_TIMEOUT_MS,
   ) {}
 
-  /** Local processors call this after each commit. */
+  /** Makes the loop read the checkpoints now rather than at its next poll. */
   wake(): void {
+    this.woken = true;
     this.wakeUp?.abort();
+  }
+
+  /**
+   * A processor of this process committed `projection`'s checkpoint at `position`: settles every
+   * wait that all projections have now passed, by what this process committed or last read.
+   */
+  advanced(projection: string, position: GlobalPosition): void {
+    if (!this.projectionNames.includes(projection)) return;
+    const known = this.committedHere.get(projection);
+    if (known === undefined || comparePositions(position, known) > 0) this.committedHere.set(projection, position);
+    for (const wait of this.waits) if (this.committedPast(wait.position)) this.settle(wait, true);
+  }
+
+  /**
+   * Whether this process's processors run (it holds the lease). While they do, a new wait reads the
+   * checkpoints only after a poll interval (or at its deadline), as their commit normally settles it
+   * first; a read per command would only queue behind the projections' writes.
+   */
+  setProcessingHere(processing: boolean): void {
+    this.processingHere = processing;
   }
 
   /** True once caught up; false if `timeoutMs` passed first. Rejects if the checkpoints cannot be read. */
   waitFor(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
+    if (this.committedPast(position)) return Promise.resolve(true);
     return new Promise<boolean>((resolve, reject) => {
       const wait: Wait = { position, firstRead: this.readsStarted + 1, expired: false, resolve, reject, timer: setTimeout(() => this.expire(wait), timeoutMs) };
       this.waits.add(wait);
@@ -59,24 +92,40 @@ export class CaughtUpWaiter {
     });
   }
 
+  /** Whether this process's own commits show every projection past `position`. */
+  private committedPast(position: GlobalPosition): boolean {
+    return this.projectionNames.every((name) => {
+      const committed = this.committedHere.get(name);
+      return committed !== undefined && hasReached(committed, position);
+    });
+  }
+
   /** Runs while anyone waits; it marks itself stopped in the same tick it finds no one left. */
   private async poll(): Promise<void> {
     try {
+      if (this.processingHere) await this.pause();
       for (;;) {
+        if (this.waits.size === 0) break;
         const read = ++this.readsStarted;
+        this.woken = false;
         const checkpoints = await this.readCheckpoints();
         for (const wait of this.waits) {
           if (checkpoints.every((checkpoint) => checkpoint !== undefined && hasReached(checkpoint, wait.position))) this.settle(wait, true);
           else if (wait.expired && read >= wait.firstRead) this.settle(wait, false);
         }
-        if (this.waits.size === 0) break;
-        this.wakeUp = new AbortController();
-        await sleep(POLL_INTERVAL_MS, undefined, { signal: this.wakeUp.signal }).catch(() => undefined);
+        await this.pause();
       }
     } catch (error) {
       for (const wait of this.waits) this.settle(wait, error);
     }
     this.polling = undefined;
+  }
+
+  /** Sleeps a poll interval, unless woken before or during it. */
+  private async pause(): Promise<void> {
+    if (this.woken) return;
+    this.wakeUp = new AbortController();
+    await sleep(POLL_INTERVAL_MS, undefined, { signal: this.wakeUp.signal }).catch(() => undefined);
   }
 
   /**

@@ -54,7 +54,8 @@ export class ProcessingRuntime {
   /** Adds a side-effecting consumer (the audit relay); it never gates commands. */
   add(consumer: BatchConsumer): CheckpointedProcessor {
     const processor = new CheckpointedProcessor(this.eventStore, consumer, this.logger);
-    processor.onAdvance(() => this.waiter.wake());
+    // Commands waiting on this projection are settled by its commit, with no read of the checkpoints.
+    processor.onAdvance((position) => this.waiter.advanced(consumer.name, position));
     this.processors.push(processor);
     return processor;
   }
@@ -111,10 +112,12 @@ export class ProcessingRuntime {
       this.role = 'leader';
       this.logger.info({ processors: this.processors.map((p) => p.consumer.name) }, 'processing lease taken; running processors');
       for (const processor of this.processors) processor.start();
+      this.waiter.setProcessingHere(true);
       const stopped = new AbortController();
       const rebuilding = this.rebuildOutdated(stopped.signal);
       await Promise.race([lease.lost, aborted(signal, stopped.signal)]);
       stopped.abort();
+      this.waiter.setProcessingHere(false);
       await rebuilding;
       await Promise.all(this.processors.map((processor) => processor.stop()));
       await lease.release();

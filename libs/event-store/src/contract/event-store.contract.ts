@@ -82,6 +82,37 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
       expect(await store.readStream(stream)).toHaveLength(1);
     });
 
+    it('answers appends sent at once to different streams each with its own distinct position, all written', async () => {
+      const streams = Array.from({ length: 12 }, () => streamName());
+      const results = await Promise.all(streams.map((stream) => store.appendToStream(stream, [event('KeyCreated'), event()], 'no_stream')));
+      expect(results.map((result) => result.nextExpectedRevision)).toEqual(Array(12).fill(1n));
+      const positions = results.map((result) => `${result.position.commit}/${result.position.prepare}`);
+      expect(new Set(positions).size).toBe(12);
+      for (const [i, stream] of streams.entries()) {
+        const read = await store.readStream(stream);
+        expect(read.map((e) => e.revision)).toEqual([0n, 1n]);
+        expect(comparePositions(read[1]!.position, results[i]!.position)).toBe(0);
+      }
+    });
+
+    it('of appends sent at once at the same expected revision, lets exactly one win and writes nothing for the rest, without failing the others sent with them', async () => {
+      const contested = streamName();
+      await store.appendToStream(contested, [event('KeyCreated')], 'no_stream');
+      const bystander = streamName();
+      const attempts = [
+        ...Array.from({ length: 6 }, (_, i) => store.appendToStream(contested, [event('KeyEdited', { attempt: i })], 0n)),
+        store.appendToStream(bystander, [event('KeyCreated')], 'no_stream'),
+      ];
+      const settled = await Promise.allSettled(attempts);
+      const contestedOutcomes = settled.slice(0, 6);
+      expect(contestedOutcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      for (const outcome of contestedOutcomes) if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(ConcurrencyError);
+      expect(settled[6]!.status).toBe('fulfilled');
+      const read = await store.readStream(contested);
+      expect(read.map((e) => e.revision)).toEqual([0n, 1n]);
+      expect(await store.readStream(bystander)).toHaveLength(1);
+    });
+
     it('reads the global log in commit order, resuming strictly after a position, filtered by prefix', async () => {
       const [a, b] = [streamName(), streamName()];
       const other = `other-${run}-${randomUUID()}`;

@@ -14,7 +14,7 @@ import type {
 } from '../../event-store.port.js';
 import { sequencePosition } from '../../global-position.js';
 import { appendOutcome } from '../append-rules.js';
-import { translatingSqliteErrors } from './sqlite.errors.js';
+import { translateSqliteError, translatingSqliteErrors } from './sqlite.errors.js';
 import { LogNotifier } from '../log-notifier.js';
 import { pollingSubscription } from '../polling-subscription.js';
 
@@ -43,14 +43,34 @@ interface EventRow {
   recorded_at: string;
 }
 
+interface PendingAppend {
+  readonly streamName: string;
+  readonly events: readonly EventToAppend[];
+  readonly expectedRevision: ExpectedRevision;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type AppendAnswer = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
 /**
  * The embedded default: one SQLite file in WAL mode. Appends run in an IMMEDIATE transaction, so
  * the revision check and the insert cannot interleave with another writer, even in another process.
+ *
+ * Group commit: the appends asked for in one turn of the event loop (the concurrent commands whose
+ * requests were read together, or that queued while the previous group's fsync blocked the loop) are
+ * written in ONE transaction, so they share one fsync (synchronous=FULL). Each append still has its own
+ * savepoint, its own expected-revision check (it sees the appends before it in the group) and its own
+ * answer: a conflict or a refused insert undoes that append alone. Nothing is answered before the
+ * group's commit; if the commit fails, every append of the group fails and none was written.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly notifier = new LogNotifier();
   private readonly statements;
+  private readonly appendGroup: (group: readonly PendingAppend[]) => AppendAnswer[];
+  private pending: PendingAppend[] = [];
+  private flushScheduled?: NodeJS.Immediate;
 
   constructor(filename: string) {
     this.db = new Database(filename);
@@ -67,43 +87,77 @@ export class SqliteEventStore implements EventStore {
       ),
       head: this.db.prepare('select max(position) as position from events').safeIntegers(),
     };
+    // Nested better-sqlite3 transactions are savepoints: a refused append is undone alone.
+    const appendOne = this.db.transaction((append: PendingAppend, recordedAt: string) => this.appendOne(append, recordedAt));
+    const group = this.db.transaction((appends: readonly PendingAppend[]): AppendAnswer[] => {
+      const recordedAt = new Date().toISOString();
+      return appends.map((append): AppendAnswer => {
+        try {
+          return { ok: true, result: appendOne(append, recordedAt) };
+        } catch (error) {
+          // Only this append's own refusals are its answer; a failing database fails the whole group.
+          if (!(error instanceof ConcurrencyError) && !isConstraintError(error)) throw error;
+          return { ok: false, error: translateSqliteError(error) };
+        }
+      });
+    });
+    this.appendGroup = (appends) => group.immediate(appends);
   }
 
   async readStream(streamName: string): Promise<RecordedEvent[]> {
     return translatingSqliteErrors(() => (this.statements.stream.all(streamName) as EventRow[]).map(toRecordedEvent));
   }
 
-  async appendToStream(
-    streamName: string,
-    events: readonly EventToAppend[],
-    expectedRevision: ExpectedRevision,
-  ): Promise<AppendResult> {
-    const append = this.db.transaction(() => {
-      const stream = (this.statements.stream.all(streamName) as EventRow[]).map(toRecordedEvent);
-      const outcome = appendOutcome(streamName, stream, events, expectedRevision);
-      if (outcome.kind === 'conflict') throw new ConcurrencyError(streamName, outcome.expected, outcome.actual);
-      if (outcome.kind === 'already-appended') return outcome.result;
-      const recordedAt = new Date().toISOString();
-      let last: Database.RunResult | undefined;
-      events.forEach((event, index) => {
-        last = this.statements.insert.run({
-          id: event.id,
-          streamName,
-          revision: stream.length + index,
-          type: event.type,
-          data: JSON.stringify(event.data),
-          metadata: JSON.stringify(event.metadata),
-          recordedAt,
-        });
-      });
-      return {
-        nextExpectedRevision: BigInt(stream.length + events.length - 1),
-        position: sequencePosition(BigInt(last!.lastInsertRowid)),
-      };
+  appendToStream(streamName: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({ streamName, events, expectedRevision, resolve, reject });
+      this.flushScheduled ??= setImmediate(() => this.flush());
     });
-    const result = translatingSqliteErrors(() => append.immediate());
-    this.notifier.notify();
-    return result;
+  }
+
+  /** Writes every pending append in one transaction, then answers each. */
+  private flush(): void {
+    this.flushScheduled = undefined;
+    const group = this.pending;
+    this.pending = [];
+    if (group.length === 0) return;
+    let answers: AppendAnswer[];
+    try {
+      answers = translatingSqliteErrors(() => this.appendGroup(group));
+    } catch (error) {
+      for (const append of group) append.reject(error);
+      return;
+    }
+    if (answers.some((answer) => answer.ok)) this.notifier.notify();
+    group.forEach((append, i) => {
+      const answer = answers[i]!;
+      if (answer.ok) append.resolve(answer.result);
+      else append.reject(answer.error);
+    });
+  }
+
+  /** One append inside the group's transaction; throws (its savepoint undone) to refuse it. */
+  private appendOne({ streamName, events, expectedRevision }: PendingAppend, recordedAt: string): AppendResult {
+    const stream = (this.statements.stream.all(streamName) as EventRow[]).map(toRecordedEvent);
+    const outcome = appendOutcome(streamName, stream, events, expectedRevision);
+    if (outcome.kind === 'conflict') throw new ConcurrencyError(streamName, outcome.expected, outcome.actual);
+    if (outcome.kind === 'already-appended') return outcome.result;
+    let last: Database.RunResult | undefined;
+    events.forEach((event, index) => {
+      last = this.statements.insert.run({
+        id: event.id,
+        streamName,
+        revision: stream.length + index,
+        type: event.type,
+        data: JSON.stringify(event.data),
+        metadata: JSON.stringify(event.metadata),
+        recordedAt,
+      });
+    });
+    return {
+      nextExpectedRevision: BigInt(stream.length + events.length - 1),
+      position: sequencePosition(BigInt(last!.lastInsertRowid)),
+    };
   }
 
   async readAll({ after, maxCount, filter }: ReadAllOptions): Promise<ReadAllResult> {
@@ -141,10 +195,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    if (this.flushScheduled) clearImmediate(this.flushScheduled);
+    if (this.db.open) this.flush();
     this.notifier.close();
     if (this.db.open) this.db.close();
   }
 }
+
+/** A constraint refused this append's rows (say, an event id already used): the append's own fault. */
+const isConstraintError = (error: unknown): boolean =>
+  error instanceof Database.SqliteError && error.code.startsWith('SQLITE_CONSTRAINT');
 
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
