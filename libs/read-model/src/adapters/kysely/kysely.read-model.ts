@@ -30,9 +30,10 @@ export class KyselyReadModel implements ReadModel {
     private readonly dialect: ReadModelDialect,
     private readonly views: readonly ViewSchema[],
     private readonly leases: LeaseProvider = sharedFileLeases,
+    private readonly schema?: string,
   ) {
     this.db = db;
-    this.live = viewDatabase(db, dialect, LIVE);
+    this.live = viewDatabase(db, dialect, LIVE, schema);
   }
 
   getCheckpoint(name: string): Promise<string | undefined> {
@@ -40,7 +41,7 @@ export class KyselyReadModel implements ReadModel {
   }
 
   transaction<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T> {
-    return inTransaction(this.db, this.dialect, LIVE, work);
+    return inTransaction(this.db, this.dialect, LIVE, work, this.schema);
   }
 
   async appliedVersions(): Promise<Map<string, number>> {
@@ -68,7 +69,7 @@ export class KyselyReadModel implements ReadModel {
     });
     return {
       getCheckpoint: (name) => readCheckpoint(this.db, SHADOW, name),
-      transaction: (work) => inTransaction(this.db, this.dialect, SHADOW, work),
+      transaction: (work) => inShadowTransaction(this.db, this.dialect, work, this.schema),
     };
   }
 
@@ -113,6 +114,40 @@ async function readCheckpoint(db: Kysely<SharedDatabase>, names: TableNames, nam
   return record?.position;
 }
 
-function inTransaction<T>(db: Kysely<SharedDatabase>, dialect: ReadModelDialect, names: TableNames, work: (tx: ViewTransaction) => Promise<T>): Promise<T> {
-  return db.transaction().execute((trx) => work(new KyselyViewTransaction(trx, dialect, names)));
+function inTransaction<T>(
+  db: Kysely<SharedDatabase>,
+  dialect: ReadModelDialect,
+  names: TableNames,
+  work: (tx: ViewTransaction) => Promise<T>,
+  schema?: string,
+): Promise<T> {
+  return db.transaction().execute((trx) => work(new KyselyViewTransaction(trx, dialect, names, schema)));
+}
+
+/**
+ * A shadow's batch commits without waiting for the disk: a crash loses at most the last batches of
+ * a shadow, which the next rebuild drops anyway (openShadow never resumes one), and the live tables
+ * are not written here. PostgreSQL: `synchronous_commit = off` for this transaction only (never
+ * corrupting, by design). SQLite: `synchronous = NORMAL` around it, which in WAL mode syncs only at
+ * checkpoints and never corrupts; the safety level can only change outside a transaction, so it is
+ * set on the connection held for the duration and put back after. The next live commit (FULL) syncs
+ * the log, this batch's frames included, so the live tables' durability is untouched.
+ */
+function inShadowTransaction<T>(db: Kysely<SharedDatabase>, dialect: ReadModelDialect, work: (tx: ViewTransaction) => Promise<T>, schema?: string): Promise<T> {
+  if (dialect === 'postgres') {
+    return db.transaction().execute(async (trx) => {
+      await sql`set local synchronous_commit = off`.execute(trx);
+      return work(new KyselyViewTransaction(trx, dialect, SHADOW, schema));
+    });
+  }
+  return db.connection().execute(async (connection) => {
+    const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(connection);
+    const level = Number(rows[0]?.synchronous ?? 2);
+    await sql`pragma synchronous = NORMAL`.execute(connection);
+    try {
+      return await connection.transaction().execute((trx) => work(new KyselyViewTransaction(trx, dialect, SHADOW, schema)));
+    } finally {
+      await sql.raw(`pragma synchronous = ${level}`).execute(connection);
+    }
+  });
 }
