@@ -46,25 +46,31 @@ export async function selectByKeys<R>(
   return (await views.db.executeQuery(query)).rows as R[];
 }
 
-/** Inserts or replaces whole rows by their key; `records` must not repeat a key. */
+/**
+ * Inserts or replaces whole rows by their key; `records` must not repeat a key. With `newerBy`, a
+ * stored row is replaced only by a record whose value in that column is greater (a revision), so a
+ * replayed or older record never rolls a row back.
+ */
 export async function upsertByKey(
   views: ViewDatabase,
   table: string,
   keyColumn: string,
   columns: readonly string[],
   records: readonly Record<string, unknown>[],
+  { newerBy }: { newerBy?: string } = {},
 ): Promise<void> {
   if (records.length === 0) return;
   const target = tableRef(views, table);
   const names = columns.map(quote).join(', ');
+  const guard = newerBy === undefined ? '' : ` where ${quote(table)}.${quote(newerBy)} < excluded.${quote(newerBy)}`;
   const onConflict = `on conflict (${quote(keyColumn)}) do update set ${columns
     .filter((column) => column !== keyColumn)
     .map((column) => `${quote(column)} = excluded.${quote(column)}`)
-    .join(', ')}`;
+    .join(', ')}${guard}`;
   if (views.dialect === 'postgres') {
     const json = JSON.stringify(records.map((record) => Object.fromEntries(columns.map((column) => [column, record[column]]))));
     await views.db.executeQuery(
-      CompiledQuery.raw(`insert into ${target} (${names}) select ${names} from json_populate_recordset(null::${target}, $1::json) ${onConflict}`, [json]),
+      CompiledQuery.raw(`insert into ${target} as ${quote(table)} (${names}) select ${names} from json_populate_recordset(null::${target}, $1::json) ${onConflict}`, [json]),
     );
     return;
   }
@@ -75,6 +81,6 @@ export async function upsertByKey(
     const parameters: unknown[] = [];
     for (const record of chunk) for (const column of columns) parameters.push(record[column]);
     const values = new Array<string>(chunk.length).fill(row).join(', ');
-    await views.db.executeQuery(CompiledQuery.raw(`insert into ${target} (${names}) values ${values} ${onConflict}`, parameters));
+    await views.db.executeQuery(CompiledQuery.raw(`insert into ${target} as ${quote(table)} (${names}) values ${values} ${onConflict}`, parameters));
   }
 }

@@ -65,6 +65,7 @@ export class KyselyReadModel implements ReadModel {
     await this.db.transaction().execute(async (trx) => {
       await dropShadow(trx, this.views);
       for (const schema of schemas) await schema.createCurrent(trx, shadowName);
+      await dropSecondaryIndexes(trx, this.dialect, schemas.flatMap((schema) => schema.tables.map((table) => shadowName(table.name))), this.schema);
       await createCheckpointsTable(trx, SHADOW.checkpoints);
     });
     return {
@@ -106,6 +107,26 @@ export class KyselyReadModel implements ReadModel {
       if (!schema) throw new Error(`No view named ${name} is registered with this read model`);
       return schema;
     });
+  }
+}
+
+/**
+ * A shadow is only read by key (its primary key) while it is built, and the swap copies its rows
+ * into the live tables, whose own indexes serve the queries. So the shadow's other indexes (the
+ * listing's page indexes, say) are dropped at birth: they would cost every rebuilt row a write
+ * each, for nothing. Unique indexes stay, as constraints the rows must meet.
+ */
+async function dropSecondaryIndexes(db: Kysely<any>, dialect: ReadModelDialect, tables: readonly string[], schema?: string): Promise<void> {
+  for (const table of tables) {
+    const { rows } =
+      dialect === 'postgres'
+        ? await sql<{ name: string }>`
+            select i.relname as name from pg_index x
+            join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid join pg_namespace n on n.oid = t.relnamespace
+            where t.relname = ${table} and n.nspname = ${schema ?? 'public'} and not x.indisunique`.execute(db)
+        : await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null
+            and sql not like 'create unique%' collate nocase`.execute(db);
+    for (const { name } of rows) await db.schema.dropIndex(name).execute();
   }
 }
 
