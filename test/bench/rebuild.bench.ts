@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -120,7 +120,19 @@ async function dropSchema(kind: string, schema: string): Promise<void> {
   await client.end();
 }
 
-async function measureRebuild(kind: string, events: number): Promise<{ seconds: number; eventsPerSecond: number; swapSeconds: number }> {
+/** This process's CPU time since `since` (the rebuild's own work; PostgreSQL's server time is not in it). */
+const cpuSeconds = (since: NodeJS.CpuUsage): number => {
+  const { user, system } = process.cpuUsage(since);
+  return round((user + system) / 1e6, 2);
+};
+
+interface Figure {
+  seconds: number;
+  eventsPerSecond: number;
+  cpuSeconds: number;
+}
+
+async function measureRebuild(kind: string, events: number): Promise<Figure & { swapSeconds: number }> {
   const schema = `bench_rebuild_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
   const eventStore = new SqliteEventStore(eventsFile);
   const readModel = await openReadModel(kind, schema);
@@ -141,9 +153,10 @@ async function measureRebuild(kind: string, events: number): Promise<{ seconds: 
   });
   try {
     const start = performance.now();
+    const cpu = process.cpuUsage();
     await rebuildProjections(eventStore, timingSwaps, API_KEY_VIEWS);
     const seconds = (performance.now() - start) / 1000;
-    return { seconds: round(seconds, 2), eventsPerSecond: Math.round(events / seconds), swapSeconds: round(swapSeconds, 2) };
+    return { seconds: round(seconds, 2), eventsPerSecond: Math.round(events / seconds), swapSeconds: round(swapSeconds, 2), cpuSeconds: cpuSeconds(cpu) };
   } finally {
     await readModel.close();
     await eventStore.close();
@@ -152,7 +165,7 @@ async function measureRebuild(kind: string, events: number): Promise<{ seconds: 
 }
 
 /** Every projection's processor started on an empty read model; timed until all checkpoints reach the head. */
-async function measureCatchUp(kind: string, events: number): Promise<{ seconds: number; eventsPerSecond: number }> {
+async function measureCatchUp(kind: string, events: number): Promise<Figure> {
   const schema = `bench_catchup_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
   const eventStore = new SqliteEventStore(eventsFile);
   const readModel = await openReadModel(kind, schema);
@@ -161,6 +174,7 @@ async function measureCatchUp(kind: string, events: number): Promise<{ seconds: 
   const processors = API_KEY_VIEWS.map((view) => new CheckpointedProcessor(eventStore, projectionConsumer(readModel, view), logger));
   try {
     const start = performance.now();
+    const cpu = process.cpuUsage();
     const done = processors.map(
       (processor) =>
         new Promise<void>((resolve) => {
@@ -175,7 +189,7 @@ async function measureCatchUp(kind: string, events: number): Promise<{ seconds: 
     for (const processor of processors) processor.start();
     await Promise.all(done);
     const seconds = (performance.now() - start) / 1000;
-    return { seconds: round(seconds, 2), eventsPerSecond: Math.round(events / seconds) };
+    return { seconds: round(seconds, 2), eventsPerSecond: Math.round(events / seconds), cpuSeconds: cpuSeconds(cpu) };
   } finally {
     await Promise.all(processors.map((processor) => processor.stop()));
     await readModel.close();
@@ -221,6 +235,7 @@ try {
   }
   writeResult('rebuild', {
     keys: KEYS,
+    note: `shared machine (load average ${loadavg().map((load) => load.toFixed(1)).join(', ')} at the end, ${cpus().length} cores): wall-clock rates depend on the other work; cpuSeconds is this process's own`,
     events,
     eventStore: 'SQLite (embedded default), written before the run',
     baseline: { name, eventsPerSecond: baseline, rowsPerTransaction: BASELINE_TX },

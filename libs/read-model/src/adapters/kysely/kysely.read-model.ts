@@ -145,6 +145,9 @@ function inTransaction<T>(
   return db.transaction().execute((trx) => work(new KyselyViewTransaction(trx, dialect, names, schema)));
 }
 
+/** 25,000 pages: about 100 MB of log between checkpoints while a shadow is built. */
+const SHADOW_CHECKPOINT_PAGES = 25_000;
+
 /**
  * A shadow's batch commits without waiting for the disk: a crash loses at most the last batches of
  * a shadow, which the next rebuild drops anyway (openShadow never resumes one), and the live tables
@@ -162,13 +165,17 @@ function inShadowTransaction<T>(db: Kysely<SharedDatabase>, dialect: ReadModelDi
     });
   }
   return db.connection().execute(async (connection) => {
-    const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(connection);
-    const level = Number(rows[0]?.synchronous ?? 2);
+    const { rows: [synchronous] } = await sql<{ synchronous: number }>`pragma synchronous`.execute(connection);
+    const { rows: [autocheckpoint] } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(connection);
     await sql`pragma synchronous = NORMAL`.execute(connection);
+    // A shadow batch of thousands of rows outgrows the default 1,000-page log at every commit, and
+    // each checkpoint syncs the file: checkpoint every SHADOW_CHECKPOINT_PAGES instead.
+    await sql.raw(`pragma wal_autocheckpoint = ${SHADOW_CHECKPOINT_PAGES}`).execute(connection);
     try {
       return await connection.transaction().execute((trx) => work(new KyselyViewTransaction(trx, dialect, SHADOW, schema)));
     } finally {
-      await sql.raw(`pragma synchronous = ${level}`).execute(connection);
+      await sql.raw(`pragma synchronous = ${Number(synchronous?.synchronous ?? 2)}`).execute(connection);
+      await sql.raw(`pragma wal_autocheckpoint = ${Number(autocheckpoint?.wal_autocheckpoint ?? 1000)}`).execute(connection);
     }
   });
 }
