@@ -203,6 +203,7 @@ if (process.env.BENCH_REBUILD_WRITE_LOG_ONLY) {
   writeLog(KEYS);
   const { renameSync } = await import('node:fs');
   renameSync(eventsFile, process.env.BENCH_REBUILD_WRITE_LOG_ONLY);
+  rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 }
 
