@@ -4,3 +4,4 @@ await import('./http.bench.js');
 await import('./listing.bench.js');
 await import('./esdb-rebuild.bench.js');
 await import('./commands.bench.js');
+await import('./rebuild.bench.js');

@@ -27,6 +27,13 @@ export interface ProcessorOptions {
   maxBackoffMs?: number;
 }
 
+/**
+ * Events per batch while catching up (a live batch closes as soon as the log is quiet): each batch
+ * is one transaction with a durable commit and one read of its rows, so fewer, larger batches
+ * catch up faster; 2,000 keeps one batch's write lock in the tens of milliseconds.
+ */
+const DEFAULT_BATCH_SIZE = 2_000;
+
 /** Another instance moved the checkpoint first: re-read it and resume from there. */
 export class CheckpointMovedError extends Error {}
 
@@ -146,7 +153,7 @@ export class CheckpointedProcessor {
         filter: this.consumer.filter,
         signal: attempt.signal,
       });
-      const batches = batchMessages(messages, { maxSize: this.options.batchSize ?? 500, maxWaitMs: this.options.maxWaitMs ?? 5 });
+      const batches = batchMessages(messages, { maxSize: this.options.batchSize ?? DEFAULT_BATCH_SIZE, maxWaitMs: this.options.maxWaitMs ?? 5 });
       for await (const batch of batches) {
         if (!batch.position) {
           this.current = { ...this.current, state: 'live' };

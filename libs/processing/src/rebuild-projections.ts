@@ -1,4 +1,12 @@
-import { type EventStore, type GlobalPosition, comparePositions, formatPosition, parsePosition } from '@keystream/event-store';
+import {
+  type AllFilter,
+  type EventStore,
+  type GlobalPosition,
+  type RecordedEvent,
+  comparePositions,
+  formatPosition,
+  parsePosition,
+} from '@keystream/event-store';
 import type { ShadowRebuilds, ShadowViews } from '@keystream/read-model';
 import type { Projection } from './projection.js';
 
@@ -19,6 +27,8 @@ export interface RebuildOptions {
 }
 
 const MAX_SWAP_ATTEMPTS = 20;
+/** Events per shadow transaction: large, since a shadow's commit does not wait for the disk and each one costs a read of the rows. */
+const DEFAULT_BATCH_SIZE = 5_000;
 
 /**
  * Rebuilds projections from the first event into shadow tables beside the live ones, then swaps
@@ -27,6 +37,10 @@ const MAX_SWAP_ATTEMPTS = 20;
  * checkpoints: a live processor may have applied newer events meanwhile (a revocation, say), and
  * swapping in an older view would undo them. So the rebuild catches up and offers the swap again
  * until it is taken. Side-effecting processors (the audit relay) are never touched.
+ *
+ * The log is read once for all the projections: each page goes, in one shadow transaction, to
+ * every projection whose filter it matches, and moves each one's checkpoint. Returns how many
+ * events were read from the log.
  */
 export async function rebuildProjections(
   eventStore: EventStore,
@@ -34,16 +48,15 @@ export async function rebuildProjections(
   projections: readonly Projection[],
   options: RebuildOptions = {},
 ): Promise<{ events: number }> {
-  const { onProgress = () => undefined, batchSize = 1000, signal } = options;
+  const { onProgress = () => undefined, batchSize = DEFAULT_BATCH_SIZE, signal } = options;
   const shadow = await readModel.openShadow(projections.map((projection) => projection.name));
   const head = (await eventStore.headPosition())?.commit ?? 0n;
+  const name = projections.map((projection) => projection.name).join(', ');
   let events = 0;
   for (let attempt = 1; attempt <= MAX_SWAP_ATTEMPTS; attempt++) {
-    for (const projection of projections) {
-      events += await catchUp(eventStore, shadow, projection, batchSize, signal, (processed, position) =>
-        onProgress({ projection: projection.name, processed, position: position > head ? head : position, head }),
-      );
-    }
+    events += await catchUp(eventStore, shadow, projections, batchSize, signal, (processed, position) =>
+      onProgress({ projection: name, processed, position: position > head ? head : position, head }),
+    );
     signal?.throwIfAborted();
     const views = projections.map(({ name, version }) => ({ name, version }));
     if (await readModel.swapInShadow(views, isAhead)) return { events };
@@ -54,31 +67,58 @@ export async function rebuildProjections(
 const isAhead = (live: string, shadow: string | undefined): boolean =>
   shadow === undefined || comparePositions(parsePosition(live), parsePosition(shadow)) > 0;
 
-/** Applies the events after the shadow's checkpoint to it, a page per transaction; returns how many it applied. */
+const matches = (filter: AllFilter, event: RecordedEvent): boolean =>
+  filter.streamNamePrefixes.some((prefix) => event.streamName.startsWith(prefix));
+
+/**
+ * Applies the events after the shadow's checkpoints to it, a page of the log per transaction, from
+ * the earliest checkpoint of the projections; each takes only the events past its own. Returns how
+ * many events it read.
+ */
 async function catchUp(
   eventStore: EventStore,
   shadow: ShadowViews,
-  projection: Projection,
+  projections: readonly Projection[],
   batchSize: number,
   signal: AbortSignal | undefined,
   onProgress: (processed: number, position: bigint) => void,
 ): Promise<number> {
-  let checkpoint = await shadow.getCheckpoint(projection.name);
-  let after: GlobalPosition | undefined = checkpoint === undefined ? undefined : parsePosition(checkpoint);
+  const checkpoints = new Map<string, GlobalPosition | undefined>();
+  for (const { name } of projections) {
+    const stored = await shadow.getCheckpoint(name);
+    checkpoints.set(name, stored === undefined ? undefined : parsePosition(stored));
+  }
+  const starts = [...checkpoints.values()];
+  let after = starts.some((start) => start === undefined)
+    ? undefined
+    : starts.reduce((earliest, start) => (comparePositions(start!, earliest!) < 0 ? start : earliest));
+  const filter: AllFilter = { streamNamePrefixes: [...new Set(projections.flatMap((projection) => projection.filter.streamNamePrefixes))] };
   let processed = 0;
   for (;;) {
     signal?.throwIfAborted();
-    const page = await eventStore.readAll({ after, maxCount: batchSize, filter: projection.filter });
+    const page = await eventStore.readAll({ after, maxCount: batchSize, filter });
     const next = page.scannedTo ?? page.events.at(-1)?.position;
-    if (next && formatPosition(next) !== checkpoint) {
-      const expected = checkpoint;
-      await shadow.transaction(async (tx) => {
-        if (!(await tx.compareAndSetCheckpoint(projection.name, expected, formatPosition(next)))) {
-          throw new Error(`Another rebuild of ${projection.name} is running`);
-        }
-        await projection.applyBatch(tx, page.events);
+    if (next) {
+      const moved = projections.filter(({ name }) => {
+        const checkpoint = checkpoints.get(name);
+        return checkpoint === undefined || comparePositions(next, checkpoint) > 0;
       });
-      checkpoint = formatPosition(next);
+      if (moved.length > 0) {
+        await shadow.transaction(async (tx) => {
+          for (const projection of moved) {
+            const checkpoint = checkpoints.get(projection.name);
+            const expected = checkpoint === undefined ? undefined : formatPosition(checkpoint);
+            if (!(await tx.compareAndSetCheckpoint(projection.name, expected, formatPosition(next)))) {
+              throw new Error(`Another rebuild of ${projection.name} is running`);
+            }
+            const events = page.events.filter(
+              (event) => matches(projection.filter, event) && (checkpoint === undefined || comparePositions(event.position, checkpoint) > 0),
+            );
+            await projection.applyBatch(tx, events);
+          }
+        });
+        for (const { name } of moved) checkpoints.set(name, next);
+      }
     }
     processed += page.events.length;
     onProgress(processed, page.isEnd ? BigInt(Number.MAX_SAFE_INTEGER) : (next?.commit ?? 0n));

@@ -11,6 +11,8 @@ export type ReadModelDialect = 'sqlite' | 'postgres';
 export interface ViewDatabase<DB = any> {
   readonly db: Kysely<DB>;
   readonly dialect: ReadModelDialect;
+  /** The PostgreSQL schema the tables live in, for statements written as text (Kysely's builder adds it itself). */
+  readonly schema?: string;
   table<T extends keyof DB & string>(name: T): T;
 }
 

@@ -16,6 +16,20 @@ export interface KeyEventAt {
  * even ones it ignores.
  */
 export function decodeKeyEvent(recorded: RecordedEvent): KeyEventAt | undefined {
+  if (decoded.has(recorded)) return decoded.get(recorded);
+  const result = decode(recorded);
+  decoded.set(recorded, result);
+  return result;
+}
+
+/**
+ * A rebuild hands the same recorded events to every view in one transaction; each is decoded (and
+ * checked) once. Weak, so an event is forgotten with its batch. A throw is not remembered: the next
+ * view, or the retry, meets the malformed event again and stops on it too.
+ */
+const decoded = new WeakMap<RecordedEvent, KeyEventAt | undefined>();
+
+function decode(recorded: RecordedEvent): KeyEventAt | undefined {
   if (!recorded.streamName.startsWith(API_KEY_STREAM_PREFIX)) return undefined;
   const event = decodeApiKeyEvent(recorded);
   if (!event) return undefined;

@@ -2,7 +2,8 @@ import type { EventStore, GlobalPosition, SubscribeToAllOptions, SubscriptionMes
 import { comparePositions } from '../global-position.js';
 import type { LogNotifier } from './log-notifier.js';
 
-const PAGE_SIZE = 500;
+/** As large as a processor's catch-up batch, so a batch is one read of the log. */
+const PAGE_SIZE = 2_000;
 /** Another process may append to the same file; local appends wake the loop at once. */
 const POLL_INTERVAL_MS = 100;
 

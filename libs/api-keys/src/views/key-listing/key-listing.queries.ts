@@ -102,5 +102,5 @@ export const keyListingRows: KeyedRows<KeyListingRow> = {
     const records = await selectByKeys<Parameters<typeof fromListingRecord>[0]>(views, KEY_LISTING_TABLE, 'key_id', keyIds);
     return new Map(records.map((record) => [record.key_id, fromListingRecord(record)]));
   },
-  save: (views, rows) => upsertByKey(views, KEY_LISTING_TABLE, 'key_id', KEY_LISTING_COLUMNS, rows.map(toListingRecord)),
+  save: (views, rows) => upsertByKey(views, KEY_LISTING_TABLE, 'key_id', KEY_LISTING_COLUMNS, rows.map(toListingRecord), { newerBy: 'revision' }),
 };

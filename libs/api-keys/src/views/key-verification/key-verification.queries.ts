@@ -28,5 +28,5 @@ export const keyVerificationRows: KeyedRows<KeyVerificationRow> = {
     const records = await selectByKeys<Parameters<typeof fromVerificationRecord>[0]>(views, KEY_VERIFICATION_TABLE, 'key_id', keyIds);
     return new Map(records.map((record) => [record.key_id, fromVerificationRecord(record)]));
   },
-  save: (views, rows) => upsertByKey(views, KEY_VERIFICATION_TABLE, 'key_id', KEY_VERIFICATION_COLUMNS, rows.map(toVerificationRecord)),
+  save: (views, rows) => upsertByKey(views, KEY_VERIFICATION_TABLE, 'key_id', KEY_VERIFICATION_COLUMNS, rows.map(toVerificationRecord), { newerBy: 'revision' }),
 };

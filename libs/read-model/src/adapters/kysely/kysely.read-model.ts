@@ -30,9 +30,10 @@ export class KyselyReadModel implements ReadModel {
     private readonly dialect: ReadModelDialect,
     private readonly views: readonly ViewSchema[],
     private readonly leases: LeaseProvider = sharedFileLeases,
+    private readonly schema?: string,
   ) {
     this.db = db;
-    this.live = viewDatabase(db, dialect, LIVE);
+    this.live = viewDatabase(db, dialect, LIVE, schema);
   }
 
   getCheckpoint(name: string): Promise<string | undefined> {
@@ -40,7 +41,7 @@ export class KyselyReadModel implements ReadModel {
   }
 
   transaction<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T> {
-    return inTransaction(this.db, this.dialect, LIVE, work);
+    return inTransaction(this.db, this.dialect, LIVE, work, this.schema);
   }
 
   async appliedVersions(): Promise<Map<string, number>> {
@@ -64,11 +65,12 @@ export class KyselyReadModel implements ReadModel {
     await this.db.transaction().execute(async (trx) => {
       await dropShadow(trx, this.views);
       for (const schema of schemas) await schema.createCurrent(trx, shadowName);
+      await dropSecondaryIndexes(trx, this.dialect, schemas.flatMap((schema) => schema.tables.map((table) => shadowName(table.name))), this.schema);
       await createCheckpointsTable(trx, SHADOW.checkpoints);
     });
     return {
       getCheckpoint: (name) => readCheckpoint(this.db, SHADOW, name),
-      transaction: (work) => inTransaction(this.db, this.dialect, SHADOW, work),
+      transaction: (work) => inShadowTransaction(this.db, this.dialect, work, this.schema),
     };
   }
 
@@ -108,11 +110,72 @@ export class KyselyReadModel implements ReadModel {
   }
 }
 
+/**
+ * A shadow is only read by key (its primary key) while it is built, and the swap copies its rows
+ * into the live tables, whose own indexes serve the queries. So the shadow's other indexes (the
+ * listing's page indexes, say) are dropped at birth: they would cost every rebuilt row a write
+ * each, for nothing. Unique indexes stay, as constraints the rows must meet.
+ */
+async function dropSecondaryIndexes(db: Kysely<any>, dialect: ReadModelDialect, tables: readonly string[], schema?: string): Promise<void> {
+  for (const table of tables) {
+    const { rows } =
+      dialect === 'postgres'
+        ? await sql<{ name: string }>`
+            select i.relname as name from pg_index x
+            join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid join pg_namespace n on n.oid = t.relnamespace
+            where t.relname = ${table} and n.nspname = ${schema ?? 'public'} and not x.indisunique`.execute(db)
+        : await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null
+            and sql not like 'create unique%' collate nocase`.execute(db);
+    for (const { name } of rows) await db.schema.dropIndex(name).execute();
+  }
+}
+
 async function readCheckpoint(db: Kysely<SharedDatabase>, names: TableNames, name: string): Promise<string | undefined> {
   const record = await db.selectFrom(names.checkpoints).select('position').where('name', '=', name).executeTakeFirst();
   return record?.position;
 }
 
-function inTransaction<T>(db: Kysely<SharedDatabase>, dialect: ReadModelDialect, names: TableNames, work: (tx: ViewTransaction) => Promise<T>): Promise<T> {
-  return db.transaction().execute((trx) => work(new KyselyViewTransaction(trx, dialect, names)));
+function inTransaction<T>(
+  db: Kysely<SharedDatabase>,
+  dialect: ReadModelDialect,
+  names: TableNames,
+  work: (tx: ViewTransaction) => Promise<T>,
+  schema?: string,
+): Promise<T> {
+  return db.transaction().execute((trx) => work(new KyselyViewTransaction(trx, dialect, names, schema)));
+}
+
+/** 25,000 pages: about 100 MB of log between checkpoints while a shadow is built. */
+const SHADOW_CHECKPOINT_PAGES = 25_000;
+
+/**
+ * A shadow's batch commits without waiting for the disk: a crash loses at most the last batches of
+ * a shadow, which the next rebuild drops anyway (openShadow never resumes one), and the live tables
+ * are not written here. PostgreSQL: `synchronous_commit = off` for this transaction only (never
+ * corrupting, by design). SQLite: `synchronous = NORMAL` around it, which in WAL mode syncs only at
+ * checkpoints and never corrupts; the safety level can only change outside a transaction, so it is
+ * set on the connection held for the duration and put back after. The next live commit (FULL) syncs
+ * the log, this batch's frames included, so the live tables' durability is untouched.
+ */
+function inShadowTransaction<T>(db: Kysely<SharedDatabase>, dialect: ReadModelDialect, work: (tx: ViewTransaction) => Promise<T>, schema?: string): Promise<T> {
+  if (dialect === 'postgres') {
+    return db.transaction().execute(async (trx) => {
+      await sql`set local synchronous_commit = off`.execute(trx);
+      return work(new KyselyViewTransaction(trx, dialect, SHADOW, schema));
+    });
+  }
+  return db.connection().execute(async (connection) => {
+    const { rows: [synchronous] } = await sql<{ synchronous: number }>`pragma synchronous`.execute(connection);
+    const { rows: [autocheckpoint] } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(connection);
+    await sql`pragma synchronous = NORMAL`.execute(connection);
+    // A shadow batch of thousands of rows outgrows the default 1,000-page log at every commit, and
+    // each checkpoint syncs the file: checkpoint every SHADOW_CHECKPOINT_PAGES instead.
+    await sql.raw(`pragma wal_autocheckpoint = ${SHADOW_CHECKPOINT_PAGES}`).execute(connection);
+    try {
+      return await connection.transaction().execute((trx) => work(new KyselyViewTransaction(trx, dialect, SHADOW, schema)));
+    } finally {
+      await sql.raw(`pragma synchronous = ${Number(synchronous?.synchronous ?? 2)}`).execute(connection);
+      await sql.raw(`pragma wal_autocheckpoint = ${Number(autocheckpoint?.wal_autocheckpoint ?? 1000)}`).execute(connection);
+    }
+  });
 }

@@ -9,9 +9,10 @@ export interface TableNames {
   readonly checkpoints: 'checkpoints';
 }
 
-export const viewDatabase = (db: Kysely<any>, dialect: ReadModelDialect, names: TableNames): ViewDatabase => ({
+export const viewDatabase = (db: Kysely<any>, dialect: ReadModelDialect, names: TableNames, schema?: string): ViewDatabase => ({
   db,
   dialect,
+  schema,
   table: <T extends string>(name: T) => names.view(name) as T,
 });
 
@@ -23,8 +24,9 @@ export class KyselyViewTransaction implements ViewTransaction {
     private readonly trx: Kysely<SharedDatabase>,
     dialect: ReadModelDialect,
     private readonly names: TableNames,
+    schema?: string,
   ) {
-    this.views = viewDatabase(trx, dialect, names);
+    this.views = viewDatabase(trx, dialect, names, schema);
   }
 
   /**

@@ -50,5 +50,5 @@ export async function openPostgresReadModel(options: PostgresReadModelOptions): 
     await root.destroy();
     throw error;
   }
-  return new KyselyReadModel(db, 'postgres', views, new AdvisoryLockLeases(options.connectionString, options.schema ?? 'public', options.namedLocks));
+  return new KyselyReadModel(db, 'postgres', views, new AdvisoryLockLeases(options.connectionString, options.schema ?? 'public', options.namedLocks), options.schema);
 }
