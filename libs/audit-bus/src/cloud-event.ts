@@ -23,6 +23,9 @@ const ACTIONS = {
   KeyRevoked: 'revoked',
   KeyReactivated: 'reactivated',
   KeyDeleted: 'deleted',
+  KeyExpiringSoon: 'expiring-soon',
+  KeyExpired: 'expired',
+  KeyLeakReported: 'leak-reported',
 } as const satisfies Record<ApiKeyEventType, string>;
 
 export type AuditAction = (typeof ACTIONS)[ApiKeyEventType];
@@ -78,6 +81,10 @@ export interface AuditEventData {
     annotations?: AuditMapChange;
     labels?: AuditMapChange;
   };
+  /** `revoked` only, when the revocation had a reason (`leaked`: after a leak report). */
+  reason?: string;
+  /** `expiring-soon` and `expired` only: the expiry noticed, and for `expiring-soon` the notice's days before it. */
+  notice?: { expiry: string; daysBefore: number };
 }
 
 export interface AuditCloudEvent {
@@ -129,7 +136,7 @@ export function toCloudEvent(recorded: RecordedEvent, event: ApiKeyEvent, option
   };
 }
 
-function detailsOf(event: ApiKeyEvent): Pick<AuditEventData, 'key' | 'changes'> {
+function detailsOf(event: ApiKeyEvent): Pick<AuditEventData, 'key' | 'changes' | 'reason' | 'notice'> {
   switch (event.type) {
     case 'KeyCreated': {
       const { name, description, scope, expiresAt, annotations, labels } = event.data;
@@ -138,9 +145,15 @@ function detailsOf(event: ApiKeyEvent): Pick<AuditEventData, 'key' | 'changes'> 
     case 'KeyEdited':
       return { changes: pickChanges(event.data.changes) };
     case 'KeyRevoked':
+      return event.data.reason === undefined ? {} : { reason: String(event.data.reason) };
     case 'KeyReactivated':
     case 'KeyDeleted':
+    case 'KeyLeakReported':
       return {};
+    case 'KeyExpiringSoon':
+      return { notice: { expiry: String(event.data.expiresAt), daysBefore: Number(event.data.daysBefore) } };
+    case 'KeyExpired':
+      return { notice: { expiry: String(event.data.expiresAt), daysBefore: 0 } };
     default: {
       const unknown: never = event;
       return unknown;

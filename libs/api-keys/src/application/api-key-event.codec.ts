@@ -38,6 +38,10 @@ export const API_KEY_EVENT_UPCASTERS: UpcasterTable = {
   KeyRevoked: { 1: unchanged },
   KeyReactivated: { 1: unchanged },
   KeyDeleted: { 1: unchanged },
+  // Types added at version 2 have no older shape to upcast from.
+  KeyExpiringSoon: {},
+  KeyExpired: {},
+  KeyLeakReported: {},
 };
 
 /** Events stored before the envelope carried `schemaVersion` have version 1's shape. */
@@ -89,6 +93,11 @@ const changes: Check = (data) => {
   return undefined;
 };
 
+const oneOf =
+  (field: string, allowed: readonly unknown[]): Check =>
+  (data) =>
+    allowed.includes(data[field]) ? undefined : `${field} must be one of ${allowed.map(String).join(', ')}`;
+
 /** The current version's shape, per type. */
 const SHAPES: Record<ApiKeyEventType, Check> = {
   KeyCreated: both(
@@ -97,9 +106,13 @@ const SHAPES: Record<ApiKeyEventType, Check> = {
     scope,
   ),
   KeyEdited: both(strings(...IDS, 'editedAt'), changes),
-  KeyRevoked: strings(...IDS, 'revokedAt'),
+  // `reason` is optional and additive (no version bump): older revocations have none.
+  KeyRevoked: both(strings(...IDS, 'revokedAt'), oneOf('reason', [undefined, 'leaked'])),
   KeyReactivated: strings(...IDS, 'reactivatedAt'),
   KeyDeleted: strings(...IDS, 'deletedAt'),
+  KeyExpiringSoon: both(strings(...IDS, 'expiresAt', 'noticedAt'), oneOf('daysBefore', [30, 7, 1])),
+  KeyExpired: strings(...IDS, 'expiresAt', 'noticedAt'),
+  KeyLeakReported: strings(...IDS, 'reportedAt'),
 };
 
 /** A decoder over its own upcaster table (tests hand in one with older versions). */

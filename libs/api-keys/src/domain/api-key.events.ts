@@ -46,9 +46,12 @@ export interface KeyEdited {
   data: { tenantId: string; keyId: string; ownerId: string; changes: KeyChanges; editedAt: string };
 }
 
+/** Why a key was revoked; absent on revocations by its owner or an admin (and on every one before the field existed). */
+export type RevocationReason = 'leaked';
+
 export interface KeyRevoked {
   type: 'KeyRevoked';
-  data: { tenantId: string; keyId: string; ownerId: string; revokedAt: string };
+  data: { tenantId: string; keyId: string; ownerId: string; revokedAt: string; reason?: RevocationReason };
 }
 
 export interface KeyReactivated {
@@ -61,7 +64,36 @@ export interface KeyDeleted {
   data: { tenantId: string; keyId: string; ownerId: string; deletedAt: string };
 }
 
-export type ApiKeyEvent = KeyCreated | KeyEdited | KeyRevoked | KeyReactivated | KeyDeleted;
+/** Days before expiry at which a notice is due (expiry-notices.ts); KeyExpired is the notice at expiry itself. */
+export type NoticeDays = 30 | 7 | 1;
+
+/** The expiry-notice processor saw the key `daysBefore` days or less from `expiresAt` (for a mailer on the audit topic). */
+export interface KeyExpiringSoon {
+  type: 'KeyExpiringSoon';
+  data: { tenantId: string; keyId: string; ownerId: string; expiresAt: string; daysBefore: NoticeDays; noticedAt: string };
+}
+
+/** The expiry-notice processor saw the key past `expiresAt` (the key stopped working then, whether or not this is recorded). */
+export interface KeyExpired {
+  type: 'KeyExpired';
+  data: { tenantId: string; keyId: string; ownerId: string; expiresAt: string; noticedAt: string };
+}
+
+/** Someone presented the key's full, valid value to the public leaked-key report; never carries the value. */
+export interface KeyLeakReported {
+  type: 'KeyLeakReported';
+  data: { tenantId: string; keyId: string; ownerId: string; reportedAt: string };
+}
+
+export type ApiKeyEvent =
+  | KeyCreated
+  | KeyEdited
+  | KeyRevoked
+  | KeyReactivated
+  | KeyDeleted
+  | KeyExpiringSoon
+  | KeyExpired
+  | KeyLeakReported;
 export type ApiKeyEventType = ApiKeyEvent['type'];
 
 /**
@@ -74,6 +106,9 @@ const EVENT_TYPES: Record<ApiKeyEventType, true> = {
   KeyRevoked: true,
   KeyReactivated: true,
   KeyDeleted: true,
+  KeyExpiringSoon: true,
+  KeyExpired: true,
+  KeyLeakReported: true,
 };
 
 export const API_KEY_EVENT_TYPES = Object.keys(EVENT_TYPES) as readonly ApiKeyEventType[];

@@ -1,4 +1,5 @@
 import type { ApiKeyEvent, KeyScope } from './api-key.events.js';
+import type { NoticeStage } from './expiry-notices.js';
 import type { StringMap } from './key-metadata.js';
 
 export type ApiKeyState =
@@ -14,6 +15,8 @@ export type ApiKeyState =
       labels: StringMap;
       scope: KeyScope;
       expiresAt: string;
+      /** The most urgent expiry notice recorded for the current `expiresAt` (expiry-notices.ts). */
+      noticed?: NoticeStage;
     };
 
 export const initialState = (): ApiKeyState => ({ status: 'absent' });
@@ -34,6 +37,8 @@ export const evolve = (state: ApiKeyState, event: ApiKeyEvent): ApiKeyState => {
         expiresAt: expiresAt?.after ?? state.expiresAt,
         annotations: annotations?.after ?? state.annotations,
         labels: labels?.after ?? state.labels,
+        // A moved expiry re-arms its notices.
+        noticed: expiresAt ? undefined : state.noticed,
       };
     }
     case 'KeyRevoked':
@@ -42,6 +47,12 @@ export const evolve = (state: ApiKeyState, event: ApiKeyEvent): ApiKeyState => {
       return state.status === 'absent' ? state : { ...state, status: 'active' };
     case 'KeyDeleted':
       return state.status === 'absent' ? state : { ...state, status: 'deleted' };
+    case 'KeyExpiringSoon':
+      return state.status === 'absent' ? state : { ...state, noticed: event.data.daysBefore };
+    case 'KeyExpired':
+      return state.status === 'absent' ? state : { ...state, noticed: 0 };
+    case 'KeyLeakReported':
+      return state;
     default: {
       const unknown: never = event;
       return unknown;

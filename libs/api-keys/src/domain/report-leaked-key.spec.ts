@@ -1,0 +1,29 @@
+import { describe, it } from 'vitest';
+import type { ReportLeakedKey } from './api-key.commands.js';
+import type { ApiKeyEvent } from './api-key.events.js';
+import { created, daysBefore, deleted, expiry, given, ids, reactivated, revoked, system } from './notices-and-leaks.fixtures.js';
+
+const now = daysBefore(20);
+const report = (at = now, caller = system): ReportLeakedKey => ({ type: 'ReportLeakedKey', caller, keyId: 'k1', now: at });
+const leakReported: ApiKeyEvent = { type: 'KeyLeakReported', data: { ...ids, reportedAt: now.toISOString() } };
+const revokedAsLeaked: ApiKeyEvent = { type: 'KeyRevoked', data: { ...ids, revokedAt: now.toISOString(), reason: 'leaked' } };
+
+describe('ReportLeakedKey', () => {
+  it('records the report and revokes a working key with the reason leaked', () =>
+    given([created()]).when(report()).then([leakReported, revokedAsLeaked]));
+
+  it('changes nothing for a key that already does not work: revoked, deleted, expired', () => {
+    given([created(), revoked(daysBefore(25))]).when(report()).thenNothingHappened();
+    given([created(), leakReported, revokedAsLeaked]).when(report()).thenNothingHappened();
+    given([created(), deleted(daysBefore(25))]).when(report()).thenNothingHappened();
+    given([created()]).when(report(expiry)).thenNothingHappened();
+  });
+
+  it('revokes again a key re-activated after an earlier leak report, when it is reported again', () =>
+    given([created(), leakReported, revokedAsLeaked, reactivated(daysBefore(21))]).when(report()).then([leakReported, revokedAsLeaked]));
+
+  it('ignores an unknown key and a key of another tenant', () => {
+    given().when(report()).thenNothingHappened();
+    given([created()]).when(report(now, { kind: 'system', tenantId: 't2' })).thenNothingHappened();
+  });
+});
