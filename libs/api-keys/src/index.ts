@@ -9,3 +9,4 @@ export { CreateKeyCommand } from './commands/create-key/create-key.command.js';
 export { createValidationPipe } from './http/validation.js';
 export { toEventToAppend, type EnvelopeContext } from './application/event-envelope.js';
 export * from './application/api-key-event.codec.js';
+export { ExpiryNoticeProcessor, noticeEventId, type ExpiryNoticeOptions } from './processors/expiry-notices/expiry-notice.processor.js';
