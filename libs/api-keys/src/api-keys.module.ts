@@ -21,6 +21,8 @@ import { ListKeysController } from './queries/list-keys/list-keys.controller.js'
 import { ListKeysHandler } from './queries/list-keys/list-keys.handler.js';
 import { UserInfoController } from './queries/user-info/user-info.controller.js';
 import { VerifyKeyController } from './queries/verify-key/verify-key.controller.js';
+import { LeakedKeyReports } from './commands/report-leaked-keys/leaked-key-reports.js';
+import { ReportLeakedKeysController } from './commands/report-leaked-keys/report-leaked-keys.controller.js';
 import { API_KEY_VIEWS } from './views/index.js';
 
 // The guard's principal reaches the commands as the domain's UserCaller: this fails to compile as
@@ -39,7 +41,7 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
 /** Everything about API keys over HTTP: handlers, controllers, the verifier and the projections. */
 @Module({
   imports: [CqrsModule],
-  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController, VerifyKeyController],
+  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController, VerifyKeyController, ReportLeakedKeysController],
   providers: [
     ...handlers,
     ...viewPorts,
@@ -48,8 +50,9 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
     KeyVerificationCache,
     KeyVerifier,
     { provide: API_KEY_AUTHENTICATOR, useExisting: KeyVerifier },
+    LeakedKeyReports,
   ],
-  exports: [API_KEY_AUTHENTICATOR, KeyVerifier, KeyVerificationCache],
+  exports: [API_KEY_AUTHENTICATOR, KeyVerifier, KeyVerificationCache, LeakedKeyReports],
 })
 export class ApiKeysModule {}
 

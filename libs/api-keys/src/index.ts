@@ -10,3 +10,6 @@ export { createValidationPipe } from './http/validation.js';
 export { toEventToAppend, type EnvelopeContext } from './application/event-envelope.js';
 export * from './application/api-key-event.codec.js';
 export { ExpiryNoticeProcessor, noticeEventId, type ExpiryNoticeOptions } from './processors/expiry-notices/expiry-notice.processor.js';
+export { LEAK_REPORT_BUDGET, LEAK_REPORT_RATE_BUDGET, leakReportBudgetOptions } from './commands/report-leaked-keys/report-leaked-keys.controller.js';
+export { LEAK_REPORT_BODY_LIMIT_BYTES, MAX_LEAKED_VALUES } from './commands/report-leaked-keys/report-leaked-keys.request.dto.js';
+export { LeakedKeyReports } from './commands/report-leaked-keys/leaked-key-reports.js';
