@@ -59,6 +59,8 @@ describe.each(READ_MODELS)('POST /v1/apiKeys/leaked (%s read model)', (kind) => 
     await checked();
     expect(await streamTypes(leaked.uid)).toEqual(['KeyCreated', 'KeyLeakReported', 'KeyRevoked:leaked']);
     expect(await works(leaked.apiKey, leaked.uid)).toBe(false);
+    // Its value is out: nobody brings it back.
+    expectProblem(await h.current.call('PUT', `/v1/apiKeys/${leaked.uid}/state`, { headers: alice.headers, body: { isActive: true } }), 409, 'ApiKeyLeaked');
     // A wrong secret for a real key id changes nothing.
     expect(await streamTypes(guessed.uid)).toEqual(['KeyCreated']);
     expect(await works(guessed.apiKey, guessed.uid)).toBe(true);

@@ -5,6 +5,7 @@ import {
   InvalidRequestError,
   KeyAlreadyExistsError,
   KeyExpiredError,
+  KeyLeakedError,
   KeyLimitReachedError,
   KeyNotFoundError,
   OwnerImmutableError,
@@ -32,6 +33,7 @@ export const decide = (command: ApiKeyCommand, state: ApiKeyState): ApiKeyEvent[
     case 'ReactivateKey': {
       const key = visibleKey(command.caller, command.keyId, state);
       if (key.status === 'active') return [];
+      if (key.leaked) throw new KeyLeakedError();
       if (hasExpired(key.expiresAt, command.now)) throw new KeyExpiredError();
       return [{ type: 'KeyReactivated', data: { ...ids(key), reactivatedAt: command.now.toISOString() } }];
     }

@@ -17,6 +17,8 @@ export type ApiKeyState =
       expiresAt: string;
       /** The most urgent expiry notice recorded for the current `expiresAt` (expiry-notices.ts). */
       noticed?: NoticeStage;
+      /** Reported leaked: its value is known to others, so it is never re-activated. */
+      leaked?: boolean;
     };
 
 export const initialState = (): ApiKeyState => ({ status: 'absent' });
@@ -52,7 +54,7 @@ export const evolve = (state: ApiKeyState, event: ApiKeyEvent): ApiKeyState => {
     case 'KeyExpired':
       return state.status === 'absent' ? state : { ...state, noticed: 0 };
     case 'KeyLeakReported':
-      return state;
+      return state.status === 'absent' ? state : { ...state, leaked: true };
     default: {
       const unknown: never = event;
       return unknown;

@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import type { ReportLeakedKey } from './api-key.commands.js';
 import type { ApiKeyEvent } from './api-key.events.js';
-import { created, daysBefore, deleted, expiry, given, ids, reactivated, revoked, system } from './notices-and-leaks.fixtures.js';
+import { created, daysBefore, deleted, expiry, given, ids, revoked, system } from './notices-and-leaks.fixtures.js';
 
 const now = daysBefore(20);
 const report = (at = now, caller = system): ReportLeakedKey => ({ type: 'ReportLeakedKey', caller, keyId: 'k1', now: at });
@@ -19,8 +19,17 @@ describe('ReportLeakedKey', () => {
     given([created()]).when(report(expiry)).thenNothingHappened();
   });
 
-  it('revokes again a key re-activated after an earlier leak report, when it is reported again', () =>
-    given([created(), leakReported, revokedAsLeaked, reactivated(daysBefore(21))]).when(report()).then([leakReported, revokedAsLeaked]));
+  it('never re-activates a leaked key, for its owner or an admin', () => {
+    const alice = { kind: 'user', tenantId: 't1', userId: 'alice', isTenantAdmin: false, via: 'jwt' } as const;
+    const admin = { ...alice, userId: 'root', isTenantAdmin: true } as const;
+    for (const caller of [alice, admin]) {
+      given([created(), leakReported, revokedAsLeaked]).when({ type: 'ReactivateKey', caller, keyId: 'k1', now }).thenThrows('ApiKeyLeaked');
+    }
+    // A revocation without a report re-activates as before.
+    given([created(), revoked(daysBefore(25))])
+      .when({ type: 'ReactivateKey', caller: alice, keyId: 'k1', now })
+      .then([{ type: 'KeyReactivated', data: { ...ids, reactivatedAt: now.toISOString() } }]);
+  });
 
   it('ignores an unknown key and a key of another tenant', () => {
     given().when(report()).thenNothingHappened();
