@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { NoteExpiry } from './api-key.commands.js';
+import { DeciderSpecification } from '@keystream/testing';
+import { decide } from './api-key.decide.js';
+import type { ApiKeyEvent } from './api-key.events.js';
+import { evolve, initialState } from './api-key.state.js';
+import type { ApiKeyCommand, NoteExpiry } from './api-key.commands.js';
 import { nextNoticeAt } from './expiry-notices.js';
 import {
   DAY,
@@ -10,11 +14,12 @@ import {
   expiringSoon,
   expiry,
   expiryMoved,
-  given,
   reactivated,
   revoked,
   system,
 } from './notices-and-leaks.fixtures.js';
+
+const given = DeciderSpecification.for<ApiKeyCommand, ApiKeyEvent, ReturnType<typeof initialState>>({ decide, evolve, initialState });
 
 const note = (now: Date, caller = system): NoteExpiry => ({ type: 'NoteExpiry', caller, keyId: 'k1', now });
 

@@ -1,12 +1,7 @@
-import { DeciderSpecification } from '@keystream/testing';
-import type { ApiKeyCommand } from './api-key.commands.js';
-import { decide } from './api-key.decide.js';
 import type { ApiKeyEvent, KeyCreated, NoticeDays } from './api-key.events.js';
-import { evolve, initialState } from './api-key.state.js';
 import type { SystemCaller } from './caller.js';
 
-/** Shared by the expiry-notice and leaked-key specs: one key of tenant t1 expiring on 2027-01-31 at noon. */
-export const given = DeciderSpecification.for<ApiKeyCommand, ApiKeyEvent, ReturnType<typeof initialState>>({ decide, evolve, initialState });
+/** Events shared by the expiry-notice and leaked-key specs: one key of tenant t1 expiring on 2027-01-31 at noon. */
 
 export const DAY = 86_400_000;
 export const expiry = new Date('2027-01-31T12:00:00.000Z');

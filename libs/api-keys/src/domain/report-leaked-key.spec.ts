@@ -1,7 +1,12 @@
 import { describe, it } from 'vitest';
-import type { ReportLeakedKey } from './api-key.commands.js';
+import { DeciderSpecification } from '@keystream/testing';
+import { decide } from './api-key.decide.js';
 import type { ApiKeyEvent } from './api-key.events.js';
-import { created, daysBefore, deleted, expiry, given, ids, revoked, system } from './notices-and-leaks.fixtures.js';
+import { evolve, initialState } from './api-key.state.js';
+import type { ApiKeyCommand, ReportLeakedKey } from './api-key.commands.js';
+import { created, daysBefore, deleted, expiry, ids, revoked, system } from './notices-and-leaks.fixtures.js';
+
+const given = DeciderSpecification.for<ApiKeyCommand, ApiKeyEvent, ReturnType<typeof initialState>>({ decide, evolve, initialState });
 
 const now = daysBefore(20);
 const report = (at = now, caller = system): ReportLeakedKey => ({ type: 'ReportLeakedKey', caller, keyId: 'k1', now: at });
