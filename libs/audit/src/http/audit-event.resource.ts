@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { AuditActor, AuditEventData } from '@keystream/audit-bus';
+import { AUDIT_ACTIONS, type AuditActor, type AuditEventData } from '@keystream/audit-bus';
 import type { AuditEntry } from '../audit-store.port.js';
 
 /** One audit event as the HTTP API shows it: the CloudEvent's facts, flat, plus its chain position. */
@@ -8,12 +8,14 @@ export class AuditEventResource {
   @ApiProperty({ description: 'CloudEvent id (the event id in the store)' }) id: string;
   @ApiProperty({ description: 'When it happened (RFC 3339)' }) time: string;
   @ApiProperty({ example: 'io.keystream.apikey.revoked.v1' }) type: string;
-  @ApiProperty({ enum: ['created', 'edited', 'revoked', 'reactivated', 'deleted'] }) action: string;
+  @ApiProperty({ enum: AUDIT_ACTIONS }) action: string;
   @ApiProperty() keyUid: string;
   @ApiProperty() ownerUid: string;
   @ApiProperty({ description: '{ userUid, via: jwt | apiKey | system, keyUid? }' }) actor: AuditActor;
   @ApiPropertyOptional({ description: 'created: the key as issued (never its value)' }) key?: AuditEventData['key'];
   @ApiPropertyOptional({ description: 'edited: each changed field, before and after' }) changes?: AuditEventData['changes'];
+  @ApiPropertyOptional({ description: 'revoked: why, when not by its owner or an admin (`leaked`)' }) reason?: string;
+  @ApiPropertyOptional({ description: 'expiring-soon and expired: the expiry noticed and the days before it (0: expired)' }) notice?: AuditEventData['notice'];
   @ApiPropertyOptional() correlationId?: string;
   @ApiProperty({ description: "The entry's chain hash" }) hash: string;
 }
@@ -31,6 +33,8 @@ export function toAuditEventResource(entry: AuditEntry): AuditEventResource {
     actor: data.actor,
     ...(data.key ? { key: data.key } : {}),
     ...(data.changes ? { changes: data.changes } : {}),
+    ...(data.reason ? { reason: data.reason } : {}),
+    ...(data.notice ? { notice: data.notice } : {}),
     ...(data.correlationId ? { correlationId: data.correlationId } : {}),
     hash: entry.hash,
   };
