@@ -37,6 +37,9 @@ const SCIM_ROUTES: [method: string, path: string][] = [
   ...['get', 'put', 'patch', 'delete'].map((method): [string, string] => [method, '/scim/v2/Groups/{id}']),
 ];
 
+/** Issue 13's key lifecycle routes (README, "Key lifecycle"); the leaked-key report needs no credentials. */
+const LIFECYCLE_ROUTES: typeof CONTRACT = [['post', '/v1/apiKeys/leaked', '202', ['400', '413', '429', '503']]];
+
 describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind) => {
   const h = useApp(kind);
 
@@ -47,7 +50,7 @@ describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind)
     expect(response.json.openapi).toMatch(/^3\./);
   });
 
-  it.each([...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES, ...POLICY_ROUTES, USER_KEYS_ROUTE])('documents %s %s with success %s and its problem responses', async (method, path, success, errors) => {
+  it.each([...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES, ...POLICY_ROUTES, USER_KEYS_ROUTE, ...LIFECYCLE_ROUTES])('documents %s %s with success %s and its problem responses', async (method, path, success, errors) => {
     const document = (await h.current.call('GET', '/docs/openapi.json')).json;
     const operation = document.paths?.[path]?.[method];
     expect(operation, `${method.toUpperCase()} ${path} is missing`).toBeDefined();
@@ -66,8 +69,14 @@ describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind)
       Object.keys(operations).filter((key) => key !== 'parameters').map((method) => `${method} ${path}`),
     );
     // GET /v1/audit/events is the audit trail for tenant admins (an extension beyond Palette's API).
-    const expected = [...[...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES, ...POLICY_ROUTES, USER_KEYS_ROUTE].map(([method, path]) => `${method} ${path}`), ...SCIM_ROUTES.map(([method, path]) => `${method} ${path}`)];
+    const expected = [...[...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES, ...POLICY_ROUTES, USER_KEYS_ROUTE, ...LIFECYCLE_ROUTES].map(([method, path]) => `${method} ${path}`), ...SCIM_ROUTES.map(([method, path]) => `${method} ${path}`)];
     expect(documented.sort()).toEqual(expected.sort());
+  });
+
+  it('documents the leaked-key report as needing no credentials', async () => {
+    const document = (await h.current.call('GET', '/docs/openapi.json')).json;
+    expect(document.paths['/v1/apiKeys/leaked'].post.security).toEqual([{}]);
+    expect(document.paths['/v1/apiKeys/verify'].post.security).toBeUndefined();
   });
 
   it('documents both ways to authenticate: the apiKey header and a JWT', async () => {

@@ -27,7 +27,7 @@ describe('every key command, relayed to a real Kafka broker', () => {
   let reader: KafkaTopicReader;
   let byId: Map<string, RawKafkaMessage[]>;
   const issued: IssuedKey[] = [];
-  const commands: { eventId: string; expect: Record<string, unknown> }[] = [];
+  const commands: { eventId: string; expect: Record<string, unknown>; keyUid?: string; tenant?: string }[] = [];
 
   beforeAll(async () => {
     space = workspace();
@@ -35,6 +35,7 @@ describe('every key command, relayed to a real Kafka broker', () => {
     const keys = new KeyActivity(stores.eventStore);
     const lastEventId = async () => (await stores.eventStore.readAll({ maxCount: 10_000, filter: { streamNamePrefixes: ['apikey-'] } })).events.at(-1)!.id;
     const record = async (expected: Record<string, unknown>) => commands.push({ eventId: await lastEventId(), expect: expected });
+    const eventIdsOf = async (keyId: string) => (await stores.eventStore.readStream(`apikey-${keyId}`)).map((event) => event.id);
 
     const k1 = await keys.create(admin('acme', 'ada'), 'bob', 'deploy');
     issued.push(k1);
@@ -50,6 +51,26 @@ describe('every key command, relayed to a real Kafka broker', () => {
     const k2 = await keys.create(system('globex'), 'carol');
     issued.push(k2);
     await record({ type: 'created', actor: { userUid: 'system', via: 'system' }, data: { ownerUid: 'carol', key: { scope: 'tenant' } } });
+
+    // Issue 13: expiry notices and a leak report, each new event type once.
+    const k3 = await keys.create(user('acme', 'dave'), 'dave', 'notices');
+    issued.push(k3);
+    await keys.noteExpiry(k3.keyId, 'acme');
+    await keys.noteExpiry(k3.keyId, 'acme', 31);
+    const k4 = await keys.create(user('acme', 'erin'), 'erin', 'leaked');
+    issued.push(k4);
+    await keys.reportLeaked(k4.keyId, 'acme');
+    const [created3, soon, expired] = await eventIdsOf(k3.keyId);
+    const [created4, leakReported, revokedAsLeaked] = await eventIdsOf(k4.keyId);
+    const bySystem = { userUid: 'system', via: 'system' };
+    commands.push(
+      { eventId: created3!, keyUid: k3.keyId, tenant: 'acme', expect: { type: 'created', actor: { userUid: 'dave', via: 'jwt' } } },
+      { eventId: created4!, keyUid: k4.keyId, tenant: 'acme', expect: { type: 'created', actor: { userUid: 'erin', via: 'jwt' } } },
+      { eventId: soon!, keyUid: k3.keyId, tenant: 'acme', expect: { type: 'expiring-soon', actor: bySystem, data: { ownerUid: 'dave', notice: { daysBefore: 30 } } } },
+      { eventId: expired!, keyUid: k3.keyId, tenant: 'acme', expect: { type: 'expired', actor: bySystem, data: { ownerUid: 'dave', notice: { daysBefore: 0 } } } },
+      { eventId: leakReported!, keyUid: k4.keyId, tenant: 'acme', expect: { type: 'leak-reported', actor: bySystem, data: { ownerUid: 'erin' } } },
+      { eventId: revokedAsLeaked!, keyUid: k4.keyId, tenant: 'acme', expect: { type: 'revoked', actor: bySystem, data: { ownerUid: 'erin', reason: 'leaked' } } },
+    );
 
     relay = startRelay(stores.eventStore, stores.readModel, brokers, space.topic);
     await relayCaughtUp(stores.eventStore, stores.readModel);
@@ -78,15 +99,20 @@ describe('every key command, relayed to a real Kafka broker', () => {
   it('gives each the right type, subject, tenant, actor and changed fields', () => {
     const decoded = new Map(reader.decoded().map((message) => [message.event.id, message]));
     const tenants = ['acme', 'acme', 'acme', 'acme', 'acme', 'globex'];
-    commands.forEach(({ eventId, expect: expected }, i) => {
+    commands.forEach(({ eventId, expect: expected, ...given }, i) => {
       const { key, event } = decoded.get(eventId)!;
-      const keyUid = issued[i < 5 ? 0 : 1]!.keyId;
+      const keyUid = given.keyUid ?? issued[i < 5 ? 0 : 1]!.keyId;
+      tenants[i] ??= given.tenant!;
       expect(key).toBe(keyUid);
       expect(event).toMatchObject({ specversion: '1.0', type: `io.keystream.apikey.${expected.type}.v1`, subject: keyUid, tenantid: tenants[i] });
       expect(event.data).toMatchObject({ action: expected.type, tenantUid: tenants[i], keyUid, actor: expected.actor, ...(expected.data ?? {}) });
     });
     const edited = decoded.get(commands[1]!.eventId)!.event.data;
     expect(edited.changes?.expiry?.before).not.toBe(edited.changes?.expiry?.after);
+    const notices = commands.slice(8, 10).map(({ eventId }) => decoded.get(eventId)!.event.data.notice?.expiry);
+    expect(notices).toEqual([expect.any(String), notices[0]]);
+    // An owner's or admin's revocation carries no reason.
+    expect(decoded.get(commands[2]!.eventId)!.event.data.reason).toBeUndefined();
   });
 
   it('never carries key material: no value, no hash, no salt anywhere in the bytes', () => {

@@ -29,6 +29,11 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   // Before Nest adds its routes, so the edge sees every route and runs ahead of guards and pipes.
   installEdge(adapter.getInstance(), { perIp: openRequestBudget(config.RATE_LIMIT_PER_IP, config.RATE_LIMIT_WINDOW_SECONDS, 'ip') });
   treatEmptyBodiesAsAbsent(adapter.getInstance());
+  // A route may raise its own body limit (@RouteConfig({ bodyLimitBytes })): the leaked-key report's 1,000 values.
+  adapter.getInstance().addHook('onRoute', (route) => {
+    const limit = (route.config as { bodyLimitBytes?: unknown } | undefined)?.bodyLimitBytes;
+    if (typeof limit === 'number') route.bodyLimit = limit;
+  });
   await serveConsole(adapter.getInstance(), config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '@keystream/config';
 import { auditStoreLocation, openAuditStore, openEventStore, openReadModel } from '@keystream/runtime';
 import { auditWatchCommand } from './commands/audit-watch.command.js';
 import { bootstrapKeyCommand } from './commands/bootstrap-key.command.js';
+import { expiryNoticesCommand } from './commands/expiry-notices.command.js';
 import { projectionsCommand } from './commands/projections.command.js';
 import { withCliContext } from './cli-context.js';
 import { tokenCommand } from './commands/token.command.js';
@@ -19,6 +20,7 @@ const program = new Command('keystream')
   .addCommand(scimTokenCommand())
   .addCommand(projectionsCommand())
   .addCommand(policyCommand({ withPolicies: (work) => withCliContext((context) => work(context.get(TenantKeyPolicies))) }))
+  .addCommand(expiryNoticesCommand())
   .addCommand(relayCommand({ openEventStore: () => openEventStore(loadConfig()), openReadModel: () => openReadModel(loadConfig()) }))
   .addCommand(
     auditCommand({

@@ -21,6 +21,8 @@ import { ListKeysController } from './queries/list-keys/list-keys.controller.js'
 import { ListKeysHandler } from './queries/list-keys/list-keys.handler.js';
 import { UserInfoController } from './queries/user-info/user-info.controller.js';
 import { VerifyKeyController } from './queries/verify-key/verify-key.controller.js';
+import { LeakedKeyReports } from './commands/report-leaked-keys/leaked-key-reports.js';
+import { ReportLeakedKeysController } from './commands/report-leaked-keys/report-leaked-keys.controller.js';
 import { API_KEY_VIEWS } from './views/index.js';
 import { TenantKeyPolicies } from './tenant-policy/application/tenant-key-policies.js';
 import { TenantPolicyController } from './tenant-policy/http/tenant-policy.controller.js';
@@ -44,7 +46,7 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
 /** Everything about API keys over HTTP: handlers, controllers, the verifier and the projections. */
 @Module({
   imports: [CqrsModule],
-  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController, VerifyKeyController, TenantPolicyController, RevokeUserKeysController],
+  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController, VerifyKeyController, TenantPolicyController, RevokeUserKeysController, ReportLeakedKeysController],
   providers: [
     ...handlers,
     ...viewPorts,
@@ -54,8 +56,9 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
     KeyVerificationCache,
     KeyVerifier,
     { provide: API_KEY_AUTHENTICATOR, useExisting: KeyVerifier },
+    LeakedKeyReports,
   ],
-  exports: [API_KEY_AUTHENTICATOR, KeyVerifier, KeyVerificationCache, UserKeysRevoker],
+  exports: [API_KEY_AUTHENTICATOR, KeyVerifier, KeyVerificationCache, UserKeysRevoker, LeakedKeyReports],
 })
 export class ApiKeysModule {}
 

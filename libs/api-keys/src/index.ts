@@ -14,3 +14,7 @@ export { TenantKeyPolicies, type TenantPolicyView } from './tenant-policy/applic
 export { decodeAuditedEvent, decodeTenantPolicyEvent } from './tenant-policy/application/tenant-policy-event.codec.js';
 export { policyCommand } from './tenant-policy/cli/policy.command.js';
 export { UserKeysRevoker, type RevokeUserKeysResult } from './commands/revoke-user-keys/user-keys-revoker.js';
+export { ExpiryNoticeProcessor, noticeEventId, type ExpiryNoticeOptions } from './processors/expiry-notices/expiry-notice.processor.js';
+export { LEAK_REPORT_BUDGET, LEAK_REPORT_RATE_BUDGET, leakReportBudgetOptions } from './commands/report-leaked-keys/report-leaked-keys.controller.js';
+export { LEAK_REPORT_BODY_LIMIT_BYTES, MAX_LEAKED_VALUES } from './commands/report-leaked-keys/report-leaked-keys.request.dto.js';
+export { LeakedKeyReports } from './commands/report-leaked-keys/leaked-key-reports.js';

@@ -30,6 +30,9 @@ const ACTIONS = {
   KeyReactivated: 'reactivated',
   KeyDeleted: 'deleted',
   TenantKeyPolicySet: 'policy-set',
+  KeyExpiringSoon: 'expiring-soon',
+  KeyExpired: 'expired',
+  KeyLeakReported: 'leak-reported',
 } as const satisfies Record<AuditedEventType, string>;
 
 export type AuditAction = (typeof ACTIONS)[AuditedEventType];
@@ -79,7 +82,7 @@ export interface AuditEventData {
   key?: { name: string; description: string; scope: string; expiry: string; annotations: Record<string, string>; labels: Record<string, string> };
   /** `policy-set` only: the tenant's API key policy as set (`keyUid` and `ownerUid` are empty: no one key). */
   policy?: { maxKeyLifetimeDays: number | 'none'; maxKeysPerUser: number; requireDescription: boolean };
-  /** `revoked` only, when the revocation had a reason (`owner-deactivated`: the identity provider offboarded the owner). */
+  /** `revoked` only, when the revocation had a reason (`owner-deactivated`: the identity provider offboarded the owner; `owner-keys-revoked`: an admin revoked all of the owner's keys; `leaked`: after a leak report). */
   reason?: string;
   /** `edited` only: each changed field before and after (the whole map, for annotations and labels). */
   changes?: {
@@ -89,6 +92,8 @@ export interface AuditEventData {
     annotations?: AuditMapChange;
     labels?: AuditMapChange;
   };
+  /** `expiring-soon` and `expired` only: the expiry noticed, and for `expiring-soon` the notice's days before it. */
+  notice?: { expiry: string; daysBefore: number };
 }
 
 export interface AuditCloudEvent {
@@ -144,7 +149,7 @@ export function toCloudEvent(recorded: RecordedEvent, event: AuditedEvent, optio
 /** The key uid; for a tenant's own event (no key) `tenant/<tenantUid>`, since a CloudEvent subject is never empty. */
 export const auditSubject = (data: Pick<AuditEventData, 'keyUid' | 'tenantUid'>): string => data.keyUid || `tenant/${data.tenantUid}`;
 
-function detailsOf(event: AuditedEvent): Pick<AuditEventData, 'key' | 'changes' | 'policy' | 'reason'> {
+function detailsOf(event: AuditedEvent): Pick<AuditEventData, 'key' | 'changes' | 'policy' | 'reason' | 'notice'> {
   switch (event.type) {
     case 'KeyCreated': {
       const { name, description, scope, expiresAt, annotations, labels } = event.data;
@@ -156,11 +161,16 @@ function detailsOf(event: AuditedEvent): Pick<AuditEventData, 'key' | 'changes' 
       return event.data.reason === undefined ? {} : { reason: event.data.reason };
     case 'KeyReactivated':
     case 'KeyDeleted':
+    case 'KeyLeakReported':
       return {};
     case 'TenantKeyPolicySet': {
       const { maxKeyLifetimeDays, maxKeysPerUser, requireDescription } = event.data;
       return { policy: { maxKeyLifetimeDays: maxKeyLifetimeDays ?? 'none', maxKeysPerUser, requireDescription } };
     }
+    case 'KeyExpiringSoon':
+      return { notice: { expiry: String(event.data.expiresAt), daysBefore: Number(event.data.daysBefore) } };
+    case 'KeyExpired':
+      return { notice: { expiry: String(event.data.expiresAt), daysBefore: 0 } };
     default: {
       const unknown: never = event;
       return unknown;

@@ -7,7 +7,7 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'Unauthorized: missing, invalid, revoked, expired or deleted credentials',
   403: 'Forbidden',
   404: 'ResourceNotFound: no such key, or not visible to the caller',
-  409: 'ApiKeyLimitReached, ApiKeyExpired or ConcurrencyConflict',
+  409: 'ApiKeyLimitReached, ApiKeyExpired, ApiKeyLeaked or ConcurrencyConflict',
   412: 'PreconditionFailed: If-Match names an older version',
   413: 'PayloadTooLarge: body over 64 KiB',
   429: 'TooManyRequests: wrong secrets used up this key id’s hashing budget; see Retry-After',

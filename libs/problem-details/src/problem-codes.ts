@@ -12,6 +12,7 @@ export const PROBLEM_CODES = {
   ApiKeyLimitReached: { status: 409, title: 'API key limit reached' },
   ApiKeyExpired: { status: 409, title: 'API key expired' },
   ConcurrencyConflict: { status: 409, title: 'Concurrent modification' },
+  ApiKeyLeaked: { status: 409, title: 'API key reported leaked' },
   RequestTimeout: { status: 408, title: 'The request took too long to arrive' },
   PreconditionFailed: { status: 412, title: 'The resource changed since it was read' },
   PayloadTooLarge: { status: 413, title: 'Request body too large' },

@@ -22,6 +22,17 @@ export interface RuntimeOptions {
 const MAX_REBUILD_RETRY_MS = 60_000;
 
 /**
+ * Work that is not driven by the log but by time (the expiry-notice processor): it runs only while
+ * this instance holds the processing lease, and `signal` aborts when the lease is lost or the
+ * instance stops. It must not throw its way out; a rejection is logged and the task is not restarted
+ * until the lease is taken again.
+ */
+export interface LeaderTask {
+  readonly name: string;
+  run(signal: AbortSignal): Promise<void>;
+}
+
+/**
  * The processors one instance runs: the projections and any side-effecting consumer such as the
  * audit relay, each from its own checkpoint. Only the instance holding the processing lease runs
  * them; the others stand by and take over when the holder dies. Commands wait on `waiter`, which
@@ -34,6 +45,7 @@ const MAX_REBUILD_RETRY_MS = 60_000;
 export class ProcessingRuntime {
   readonly waiter: CaughtUpWaiter;
   private readonly processors: CheckpointedProcessor[] = [];
+  private readonly tasks: LeaderTask[] = [];
   private controller?: AbortController;
   private running?: Promise<void>;
   private role: 'disabled' | 'standby' | 'leader' = 'disabled';
@@ -58,6 +70,11 @@ export class ProcessingRuntime {
     processor.onAdvance((position) => this.waiter.advanced(consumer.name, position));
     this.processors.push(processor);
     return processor;
+  }
+
+  /** Adds a time-driven task that runs beside the processors, on the lease holder only. */
+  addTask(task: LeaderTask): void {
+    this.tasks.push(task);
   }
 
   status(): { role: string; processors: ProcessorStatus[] } {
@@ -115,10 +132,13 @@ export class ProcessingRuntime {
       this.waiter.setProcessingHere(true);
       const stopped = new AbortController();
       const rebuilding = this.rebuildOutdated(stopped.signal);
+      const tasks = this.tasks.map((task) =>
+        task.run(stopped.signal).catch((error: unknown) => this.logger.error({ task: task.name, err: error }, 'task failed; it runs again with the next lease')),
+      );
       await Promise.race([lease.lost, aborted(signal, stopped.signal)]);
       stopped.abort();
       this.waiter.setProcessingHere(false);
-      await rebuilding;
+      await Promise.all([rebuilding, ...tasks]);
       await Promise.all(this.processors.map((processor) => processor.stop()));
       await lease.release();
       if (!signal.aborted) this.logger.warn({}, 'processing lease lost; standing by');

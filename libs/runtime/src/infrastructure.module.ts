@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CLOCK, SystemClock } from '@keystream/clock';
-import { decodeAuditedEvent } from '@keystream/api-keys';
+import { CLOCK, type Clock, SystemClock } from '@keystream/clock';
+import { ExpiryNoticeProcessor, decodeAuditedEvent, expiryNoticeQueries } from '@keystream/api-keys';
 import { AUDIT_PUBLISHER, type AuditPublisher, auditRelay } from '@keystream/audit-bus';
 import { type AppConfig, CONSISTENCY_TIMEOUT_MS, KEY_CACHE_TTL_SECONDS, KEY_POLICY, type KeyPolicy, LOGGER } from '@keystream/config';
 import { EVENT_STORE, type EventStore } from '@keystream/event-store';
@@ -55,13 +55,14 @@ export class InfrastructureModule {
         { provide: AUDIT_PUBLISHER, useFactory: () => openAuditPublisher(config, logger) ?? null },
         {
           provide: ProcessingRuntime,
-          inject: [EVENT_STORE, READ_MODEL, AUDIT_PUBLISHER],
-          useFactory: (eventStore: EventStore, readModel: ReadModel, auditPublisher: AuditPublisher | null) => {
+          inject: [EVENT_STORE, READ_MODEL, AUDIT_PUBLISHER, CLOCK],
+          useFactory: (eventStore: EventStore, readModel: ReadModel, auditPublisher: AuditPublisher | null, clock: Clock) => {
             const runtime = new ProcessingRuntime(eventStore, readModel, views, logger.child({ component: 'processing' }), {
               enabled: runProcessors,
             });
             // The relay decodes with the api-keys codec, handed in here so audit-bus never loads api-keys.
             if (auditPublisher) runtime.add(auditRelay(auditPublisher, readModel, decodeAuditedEvent));
+            runtime.addTask(new ExpiryNoticeProcessor(eventStore, expiryNoticeQueries(readModel.live), clock, logger.child({ component: 'expiry-notices' })));
             return runtime;
           },
         },

@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { GUESSING_RATE_BUDGET, guessingBudgetOptions } from '@keystream/api-keys';
+import { GUESSING_RATE_BUDGET, LEAK_REPORT_RATE_BUDGET, guessingBudgetOptions, leakReportBudgetOptions } from '@keystream/api-keys';
 import type { AppConfig } from '@keystream/config';
 import { MemoryRateBudget, PostgresRateBudget, type RateBudget } from '@keystream/rate-limits';
 
@@ -13,14 +13,23 @@ export const openGuessingBudget = (config: AppConfig): Promise<RateBudget> | Rat
     ? PostgresRateBudget.open({ ...guessingBudgetOptions, connectionString: config.DATABASE_URL, schema: config.DATABASE_SCHEMA })
     : new MemoryRateBudget(guessingBudgetOptions);
 
+/** The public leaked-key report's per-source budget: shared through PostgreSQL when configured, as the guessing budget is. */
+export const openLeakReportBudget = (config: AppConfig): Promise<RateBudget> | RateBudget =>
+  config.DATABASE_URL
+    ? PostgresRateBudget.open({ ...leakReportBudgetOptions, connectionString: config.DATABASE_URL, schema: config.DATABASE_SCHEMA })
+    : new MemoryRateBudget(leakReportBudgetOptions);
+
 @Global()
 @Module({})
 export class RateLimitsModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: RateLimitsModule,
-      providers: [{ provide: GUESSING_RATE_BUDGET, useFactory: () => openGuessingBudget(config) }],
-      exports: [GUESSING_RATE_BUDGET],
+      providers: [
+        { provide: GUESSING_RATE_BUDGET, useFactory: () => openGuessingBudget(config) },
+        { provide: LEAK_REPORT_RATE_BUDGET, useFactory: () => openLeakReportBudget(config) },
+      ],
+      exports: [GUESSING_RATE_BUDGET, LEAK_REPORT_RATE_BUDGET],
     };
   }
 }

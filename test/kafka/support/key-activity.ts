@@ -74,6 +74,18 @@ export class KeyActivity {
     return this.run(keyId, caller, (now) => ({ type: 'DeleteKey', caller, keyId, now }));
   }
 
+  /** The expiry-notice processor's command, `daysLater` days after this activity's clock. */
+  noteExpiry(keyId: string, tenantId: string, daysLater = 0) {
+    const caller = { kind: 'system', tenantId } as const;
+    return this.run(keyId, caller, (now) => ({ type: 'NoteExpiry', caller, keyId, now: new Date(now.getTime() + daysLater * 86_400_000) }));
+  }
+
+  /** What a leaked-key report does once the value verified. */
+  reportLeaked(keyId: string, tenantId: string) {
+    const caller = { kind: 'system', tenantId } as const;
+    return this.run(keyId, caller, (now) => ({ type: 'ReportLeakedKey', caller, keyId, now }));
+  }
+
   /** Flips the key between revoked and active: one event per call, for long streams. */
   async toggle(keyId: string, caller: Caller): Promise<ApiKeyEvent[]> {
     const state = (await this.store.readStream(apiKeyStreamName(keyId))).flatMap((e) => decodeApiKeyEvent(e) ?? []).reduce(evolve, initialState());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '@keystream/event-store';
-import type { KeyCreated } from '../domain/index.js';
+import { API_KEY_EVENT_TYPES, type KeyCreated } from '../domain/index.js';
 import {
   API_KEY_EVENT_UPCASTERS,
   MalformedEventError,
@@ -66,7 +66,29 @@ describe('decodeApiKeyEvent', () => {
   });
 
   it('has an upcaster slot for every event type', () => {
-    expect(Object.keys(API_KEY_EVENT_UPCASTERS).sort()).toEqual(['KeyCreated', 'KeyDeleted', 'KeyEdited', 'KeyReactivated', 'KeyRevoked']);
+    expect(Object.keys(API_KEY_EVENT_UPCASTERS).sort()).toEqual([...API_KEY_EVENT_TYPES].sort());
+  });
+});
+
+describe('expiry notices and leak reports (added at schema version 2)', () => {
+  const at = '2026-12-03T10:00:00.000Z';
+  const notice = { ...ids, expiresAt: '2027-01-01T00:00:00.000Z', noticedAt: at };
+
+  it('decodes KeyExpiringSoon, KeyExpired, KeyLeakReported and a KeyRevoked with the reason leaked', () => {
+    for (const [type, data] of [
+      ['KeyExpiringSoon', { ...notice, daysBefore: 7 }],
+      ['KeyExpired', notice],
+      ['KeyLeakReported', { ...ids, reportedAt: at }],
+      ['KeyRevoked', { ...ids, revokedAt: at, reason: 'leaked' }],
+    ] as const) {
+      expect(decodeApiKeyEvent(stored(type, data))).toEqual({ type, data });
+    }
+  });
+
+  it('refuses a stage or reason it does not know, and a notice claiming a version from before notices existed', () => {
+    expect(() => decodeApiKeyEvent(stored('KeyExpiringSoon', { ...notice, daysBefore: 3 }))).toThrow(/daysBefore must be one of 30, 7, 1/);
+    expect(() => decodeApiKeyEvent(stored('KeyRevoked', { ...ids, revokedAt: at, reason: 'bored' }))).toThrow(/reason must be one of/);
+    expect(() => decodeApiKeyEvent(stored('KeyExpired', notice, { schemaVersion: 1 }))).toThrow(/no upcaster from schemaVersion 1/);
   });
 });
 

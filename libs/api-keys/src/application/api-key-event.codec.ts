@@ -38,6 +38,10 @@ export const API_KEY_EVENT_UPCASTERS: UpcasterTable = {
   KeyRevoked: { 1: unchanged },
   KeyReactivated: { 1: unchanged },
   KeyDeleted: { 1: unchanged },
+  // Types added at version 2 have no older shape to upcast from.
+  KeyExpiringSoon: {},
+  KeyExpired: {},
+  KeyLeakReported: {},
 };
 
 /** Events stored before the envelope carried `schemaVersion` have version 1's shape. */
@@ -89,10 +93,15 @@ const changes: Check = (data) => {
   return undefined;
 };
 
-const REVOKE_REASONS: readonly unknown[] = ['owner-deactivated', 'owner-keys-revoked'] satisfies KeyRevokeReason[];
+const REVOKE_REASONS: readonly unknown[] = ['owner-deactivated', 'owner-keys-revoked', 'leaked'] satisfies KeyRevokeReason[];
 /** Optional; when present, one of the known reasons. */
 const revokeReason: Check = (data) =>
   data.reason === undefined || REVOKE_REASONS.includes(data.reason) ? undefined : 'reason must be a known revoke reason';
+
+const oneOf =
+  (field: string, allowed: readonly unknown[]): Check =>
+  (data) =>
+    allowed.includes(data[field]) ? undefined : `${field} must be one of ${allowed.map(String).join(', ')}`;
 
 /** The current version's shape, per type. */
 const SHAPES: Record<ApiKeyEventType, Check> = {
@@ -105,6 +114,9 @@ const SHAPES: Record<ApiKeyEventType, Check> = {
   KeyRevoked: both(strings(...IDS, 'revokedAt'), revokeReason),
   KeyReactivated: strings(...IDS, 'reactivatedAt'),
   KeyDeleted: strings(...IDS, 'deletedAt'),
+  KeyExpiringSoon: both(strings(...IDS, 'expiresAt', 'noticedAt'), oneOf('daysBefore', [30, 7, 1])),
+  KeyExpired: strings(...IDS, 'expiresAt', 'noticedAt'),
+  KeyLeakReported: strings(...IDS, 'reportedAt'),
 };
 
 /** A decoder over its own upcaster table (tests hand in one with older versions). */

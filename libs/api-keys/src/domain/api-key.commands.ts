@@ -1,5 +1,5 @@
 import type { KeyRevokeReason } from './api-key.events.js';
-import type { Caller } from './caller.js';
+import type { Caller, SystemCaller } from './caller.js';
 import type { StringMap } from './key-metadata.js';
 
 /**
@@ -73,4 +73,24 @@ export interface DeleteKey {
   now: Date;
 }
 
-export type ApiKeyCommand = CreateKey | EditKey | RevokeKey | ReactivateKey | DeleteKey;
+/** From the expiry-notice processor: record the notice due at `now`, if any (once per stage and expiry). */
+export interface NoteExpiry {
+  type: 'NoteExpiry';
+  /** The key's tenant, acting as the system. */
+  caller: SystemCaller;
+  keyId: string;
+  now: Date;
+}
+
+/**
+ * From the public leaked-key report, once the handler has checked the value's format, checksum and
+ * secret against the key (the value itself never reaches the domain).
+ */
+export interface ReportLeakedKey {
+  type: 'ReportLeakedKey';
+  caller: SystemCaller;
+  keyId: string;
+  now: Date;
+}
+
+export type ApiKeyCommand = CreateKey | EditKey | RevokeKey | ReactivateKey | DeleteKey | NoteExpiry | ReportLeakedKey;

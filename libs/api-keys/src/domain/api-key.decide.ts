@@ -1,10 +1,11 @@
-import type { ApiKeyCommand, CreateKey, EditKey } from './api-key.commands.js';
+import type { ApiKeyCommand, CreateKey, EditKey, NoteExpiry, ReportLeakedKey } from './api-key.commands.js';
 import type { ApiKeyEvent, KeyChanges } from './api-key.events.js';
 import {
   ForbiddenError,
   InvalidRequestError,
   KeyAlreadyExistsError,
   KeyExpiredError,
+  KeyLeakedError,
   KeyLimitReachedError,
   KeyNotFoundError,
   OwnerImmutableError,
@@ -12,6 +13,7 @@ import {
 import type { ApiKeyState } from './api-key.state.js';
 import type { Caller } from './caller.js';
 import { checkDescription, checkExpiry, hasExpired } from './expiry.js';
+import { dueNotice } from './expiry-notices.js';
 import { sameStringMap } from './key-metadata.js';
 import { canSee } from './visibility.js';
 
@@ -32,6 +34,7 @@ export const decide = (command: ApiKeyCommand, state: ApiKeyState): ApiKeyEvent[
     case 'ReactivateKey': {
       const key = visibleKey(command.caller, command.keyId, state);
       if (key.status === 'active') return [];
+      if (key.leaked) throw new KeyLeakedError();
       if (hasExpired(key.expiresAt, command.now)) throw new KeyExpiredError();
       return [{ type: 'KeyReactivated', data: { ...ids(key), reactivatedAt: command.now.toISOString() } }];
     }
@@ -39,6 +42,10 @@ export const decide = (command: ApiKeyCommand, state: ApiKeyState): ApiKeyEvent[
       const key = visibleKey(command.caller, command.keyId, state);
       return [{ type: 'KeyDeleted', data: { ...ids(key), deletedAt: command.now.toISOString() } }];
     }
+    case 'NoteExpiry':
+      return noteExpiry(command, state);
+    case 'ReportLeakedKey':
+      return reportLeakedKey(command, state);
     default: {
       const unknown: never = command;
       throw new Error(`Unknown command ${(unknown as { type: string }).type}`);
@@ -122,3 +129,26 @@ const visibleKey = (caller: Caller, keyId: string, state: ApiKeyState): Existing
 };
 
 const ids = (key: ExistingKey) => ({ tenantId: key.tenantId, keyId: key.keyId, ownerId: key.ownerId });
+
+/** Notices only for a key of the caller's tenant that works or could again: revoked and deleted keys get none. */
+const noteExpiry = (command: NoteExpiry, state: ApiKeyState): ApiKeyEvent[] => {
+  if (state.status !== 'active' || state.tenantId !== command.caller.tenantId) return [];
+  const stage = dueNotice(state.expiresAt, state.noticed, command.now);
+  if (stage === undefined) return [];
+  const notice = { ...ids(state), expiresAt: state.expiresAt, noticedAt: command.now.toISOString() };
+  return stage === 0 ? [{ type: 'KeyExpired', data: notice }] : [{ type: 'KeyExpiringSoon', data: { ...notice, daysBefore: stage } }];
+};
+
+/**
+ * A leaked key that still works is revoked, with the report first so the audit trail says why. A
+ * key that already does not work (revoked, expired, deleted) has nothing left to stop: the report
+ * changes nothing, and answers no differently.
+ */
+const reportLeakedKey = (command: ReportLeakedKey, state: ApiKeyState): ApiKeyEvent[] => {
+  if (state.status !== 'active' || state.tenantId !== command.caller.tenantId || hasExpired(state.expiresAt, command.now)) return [];
+  const at = command.now.toISOString();
+  return [
+    { type: 'KeyLeakReported', data: { ...ids(state), reportedAt: at } },
+    { type: 'KeyRevoked', data: { ...ids(state), revokedAt: at, reason: 'leaked' } },
+  ];
+};

@@ -9,7 +9,8 @@ export type ApiKeyErrorCode =
   | 'ApiKeyOwnerImmutable'
   | 'ApiKeyLimitReached'
   | 'ApiKeyExpired'
-  | 'ConcurrencyConflict';
+  | 'ConcurrencyConflict'
+  | 'ApiKeyLeaked';
 
 export abstract class ApiKeyError extends Error {
   /** A union, so a new class names its code here, and http/problem-codes.check.ts then needs it registered. */
@@ -61,6 +62,14 @@ export class KeyExpiredError extends ApiKeyError {
   readonly code = 'ApiKeyExpired';
   constructor() {
     super('An expired API key cannot be re-activated; set a new expiry first');
+  }
+}
+
+/** Its value was reported exposed (POST /v1/apiKeys/leaked): that value must never work again. */
+export class KeyLeakedError extends ApiKeyError {
+  readonly code = 'ApiKeyLeaked';
+  constructor() {
+    super('This API key was reported leaked and cannot be re-activated; create a new one');
   }
 }
 

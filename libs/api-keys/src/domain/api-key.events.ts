@@ -48,9 +48,10 @@ export interface KeyEdited {
 
 /**
  * Why a key was revoked, when it was not its owner's or an admin's own choice. Absent on a plain
- * revoke (and on every KeyRevoked stored before reasons existed).
+ * revoke (and on every KeyRevoked stored before reasons existed). `leaked`: reported
+ * through POST /v1/apiKeys/leaked.
  */
-export type KeyRevokeReason = 'owner-deactivated' | 'owner-keys-revoked';
+export type KeyRevokeReason = 'owner-deactivated' | 'owner-keys-revoked' | 'leaked';
 
 export interface KeyRevoked {
   type: 'KeyRevoked';
@@ -67,7 +68,36 @@ export interface KeyDeleted {
   data: { tenantId: string; keyId: string; ownerId: string; deletedAt: string };
 }
 
-export type ApiKeyEvent = KeyCreated | KeyEdited | KeyRevoked | KeyReactivated | KeyDeleted;
+/** Days before expiry at which a notice is due (expiry-notices.ts); KeyExpired is the notice at expiry itself. */
+export type NoticeDays = 30 | 7 | 1;
+
+/** The expiry-notice processor saw the key `daysBefore` days or less from `expiresAt` (for a mailer on the audit topic). */
+export interface KeyExpiringSoon {
+  type: 'KeyExpiringSoon';
+  data: { tenantId: string; keyId: string; ownerId: string; expiresAt: string; daysBefore: NoticeDays; noticedAt: string };
+}
+
+/** The expiry-notice processor saw the key past `expiresAt` (the key stopped working then, whether or not this is recorded). */
+export interface KeyExpired {
+  type: 'KeyExpired';
+  data: { tenantId: string; keyId: string; ownerId: string; expiresAt: string; noticedAt: string };
+}
+
+/** Someone presented the key's full, valid value to the public leaked-key report; never carries the value. */
+export interface KeyLeakReported {
+  type: 'KeyLeakReported';
+  data: { tenantId: string; keyId: string; ownerId: string; reportedAt: string };
+}
+
+export type ApiKeyEvent =
+  | KeyCreated
+  | KeyEdited
+  | KeyRevoked
+  | KeyReactivated
+  | KeyDeleted
+  | KeyExpiringSoon
+  | KeyExpired
+  | KeyLeakReported;
 export type ApiKeyEventType = ApiKeyEvent['type'];
 
 /**
@@ -80,6 +110,9 @@ const EVENT_TYPES: Record<ApiKeyEventType, true> = {
   KeyRevoked: true,
   KeyReactivated: true,
   KeyDeleted: true,
+  KeyExpiringSoon: true,
+  KeyExpired: true,
+  KeyLeakReported: true,
 };
 
 export const API_KEY_EVENT_TYPES = Object.keys(EVENT_TYPES) as readonly ApiKeyEventType[];

@@ -1,4 +1,5 @@
 import type { ApiKeyEvent, KeyScope } from './api-key.events.js';
+import type { NoticeStage } from './expiry-notices.js';
 import type { StringMap } from './key-metadata.js';
 
 export type ApiKeyState =
@@ -14,6 +15,10 @@ export type ApiKeyState =
       labels: StringMap;
       scope: KeyScope;
       expiresAt: string;
+      /** The most urgent expiry notice recorded for the current `expiresAt` (expiry-notices.ts). */
+      noticed?: NoticeStage;
+      /** Reported leaked: its value is known to others, so it is never re-activated. */
+      leaked?: boolean;
     };
 
 export const initialState = (): ApiKeyState => ({ status: 'absent' });
@@ -34,6 +39,8 @@ export const evolve = (state: ApiKeyState, event: ApiKeyEvent): ApiKeyState => {
         expiresAt: expiresAt?.after ?? state.expiresAt,
         annotations: annotations?.after ?? state.annotations,
         labels: labels?.after ?? state.labels,
+        // A moved expiry re-arms its notices.
+        noticed: expiresAt ? undefined : state.noticed,
       };
     }
     case 'KeyRevoked':
@@ -42,6 +49,12 @@ export const evolve = (state: ApiKeyState, event: ApiKeyEvent): ApiKeyState => {
       return state.status === 'absent' ? state : { ...state, status: 'active' };
     case 'KeyDeleted':
       return state.status === 'absent' ? state : { ...state, status: 'deleted' };
+    case 'KeyExpiringSoon':
+      return state.status === 'absent' ? state : { ...state, noticed: event.data.daysBefore };
+    case 'KeyExpired':
+      return state.status === 'absent' ? state : { ...state, noticed: 0 };
+    case 'KeyLeakReported':
+      return state.status === 'absent' ? state : { ...state, leaked: true };
     default: {
       const unknown: never = event;
       return unknown;

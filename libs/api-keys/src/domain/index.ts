@@ -5,5 +5,6 @@ export * from './api-key.decide.js';
 export * from './api-key.errors.js';
 export * from './caller.js';
 export * from './expiry.js';
+export * from './expiry-notices.js';
 export * from './visibility.js';
 export * from './key-metadata.js';

@@ -1,5 +1,6 @@
 import { keyListingView } from './key-listing/key-listing.view.js';
 import { keyVerificationView } from './key-verification/key-verification.view.js';
+import { expiryNoticeView } from './expiry-notices/expiry-notices.view.js';
 import type { ReadView } from './view.js';
 
 export type { ReadView, ViewPort } from './view.js';
@@ -11,6 +12,10 @@ export * from './key-verification/key-verification.row.js';
 export * from './key-verification/key-verification.queries.js';
 export { evolveVerification } from './key-verification/key-verification.evolve.js';
 export { keyVerificationView } from './key-verification/key-verification.view.js';
+export * from './expiry-notices/expiry-notices.row.js';
+export * from './expiry-notices/expiry-notices.queries.js';
+export { evolveExpiryNotice } from './expiry-notices/expiry-notices.evolve.js';
+export { expiryNoticeView } from './expiry-notices/expiry-notices.view.js';
 
 /**
  * The view registry: every read view of the API key feature, one line each. The read model migrates,
@@ -20,4 +25,5 @@ export { keyVerificationView } from './key-verification/key-verification.view.js
 export const API_KEY_VIEWS: readonly ReadView[] = [
   keyListingView,
   keyVerificationView,
+  expiryNoticeView,
 ];

@@ -45,6 +45,11 @@ export const evolveListing = (row: KeyListingRow | undefined, event: ApiKeyEvent
       return { ...row, isActive: true, lastModifiedAt: event.data.reactivatedAt, revision };
     case 'KeyDeleted':
       return { ...row, deleted: true, lastModifiedAt: event.data.deletedAt, revision };
+    case 'KeyExpiringSoon':
+    case 'KeyExpired':
+    case 'KeyLeakReported':
+      // Notices and reports change nothing shown; the revision still follows the stream (the ETag).
+      return { ...row, revision };
     default: {
       const unknown: never = event;
       return unknown;

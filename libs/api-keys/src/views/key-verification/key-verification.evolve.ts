@@ -32,6 +32,11 @@ export const evolveVerification = (
     case 'KeyDeleted':
       // The hash is of no use once the key is gone; the tombstone keeps replays idempotent.
       return { ...row, deleted: true, isActive: false, secretHash: '', revision };
+    case 'KeyExpiringSoon':
+    case 'KeyExpired':
+    case 'KeyLeakReported':
+      // Nothing to check changes (a leak's revocation is its own KeyRevoked).
+      return { ...row, revision };
     default: {
       const unknown: never = event;
       return unknown;
