@@ -76,7 +76,10 @@ const translate = (error: unknown): never => {
   throw toPortError(error);
 };
 
-/** Two instances starting at once may race on CREATE TABLE IF NOT EXISTS; the loser tries once more. */
+/**
+ * Two budgets starting at once (in one instance or two) may race on CREATE TABLE IF NOT EXISTS, which
+ * PostgreSQL reports as 23505, 42P07 or 42710 ("type ... already exists"); the loser tries once more.
+ */
 const createLimiter = async (pool: pg.Pool, options: PostgresRateBudgetOptions, attempt = 1): Promise<RateLimiterPostgres> => {
   try {
     return await new Promise<RateLimiterPostgres>((resolve, reject) => {
@@ -96,7 +99,7 @@ const createLimiter = async (pool: pg.Pool, options: PostgresRateBudgetOptions, 
     });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (attempt === 1 && (code === '23505' || code === '42P07')) return createLimiter(pool, options, 2);
+    if (attempt === 1 && (code === '23505' || code === '42P07' || code === '42710')) return createLimiter(pool, options, 2);
     throw error;
   }
 };
