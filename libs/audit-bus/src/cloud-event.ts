@@ -7,7 +7,7 @@ import type { ApiKeyEvent, ApiKeyEventType, KeyChanges } from '@keystream/api-ke
  *
  * The data is built field by field from an allow-list, never by spreading the event: a secret field
  * added to an event later (a hash, a salt, a value) stays out of the audit trail until someone
- * deliberately adds it here. KeyCreated's `secretHash` is the one that exists today.
+ * deliberately adds it here. KeyCreated's and KeyRotated's `secretHash` are the ones that exist today.
  */
 export const CLOUD_EVENTS_SPEC_VERSION = '1.0';
 export const DEFAULT_AUDIT_SOURCE = '/keystream/api-keys';
@@ -23,6 +23,7 @@ const ACTIONS = {
   KeyRevoked: 'revoked',
   KeyReactivated: 'reactivated',
   KeyDeleted: 'deleted',
+  KeyRotated: 'rotated',
 } as const satisfies Record<ApiKeyEventType, string>;
 
 export type AuditAction = (typeof ACTIONS)[ApiKeyEventType];
@@ -78,6 +79,8 @@ export interface AuditEventData {
     annotations?: AuditMapChange;
     labels?: AuditMapChange;
   };
+  /** `rotated` only: until when the value before the new one keeps working (never the new value or its hash). */
+  rotation?: { graceEndsAt: string };
 }
 
 export interface AuditCloudEvent {
@@ -129,7 +132,7 @@ export function toCloudEvent(recorded: RecordedEvent, event: ApiKeyEvent, option
   };
 }
 
-function detailsOf(event: ApiKeyEvent): Pick<AuditEventData, 'key' | 'changes'> {
+function detailsOf(event: ApiKeyEvent): Pick<AuditEventData, 'key' | 'changes' | 'rotation'> {
   switch (event.type) {
     case 'KeyCreated': {
       const { name, description, scope, expiresAt, annotations, labels } = event.data;
@@ -141,6 +144,8 @@ function detailsOf(event: ApiKeyEvent): Pick<AuditEventData, 'key' | 'changes'> 
     case 'KeyReactivated':
     case 'KeyDeleted':
       return {};
+    case 'KeyRotated':
+      return { rotation: { graceEndsAt: event.data.graceEndsAt } };
     default: {
       const unknown: never = event;
       return unknown;

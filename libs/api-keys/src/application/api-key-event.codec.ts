@@ -38,6 +38,8 @@ export const API_KEY_EVENT_UPCASTERS: UpcasterTable = {
   KeyRevoked: { 1: unchanged },
   KeyReactivated: { 1: unchanged },
   KeyDeleted: { 1: unchanged },
+  // First written at version 2: there is no older shape to upcast.
+  KeyRotated: {},
 };
 
 /** Events stored before the envelope carried `schemaVersion` have version 1's shape. */
@@ -100,6 +102,7 @@ const SHAPES: Record<ApiKeyEventType, Check> = {
   KeyRevoked: strings(...IDS, 'revokedAt'),
   KeyReactivated: strings(...IDS, 'reactivatedAt'),
   KeyDeleted: strings(...IDS, 'deletedAt'),
+  KeyRotated: strings(...IDS, 'secretHash', 'graceEndsAt', 'rotatedAt'),
 };
 
 /** A decoder over its own upcaster table (tests hand in one with older versions). */

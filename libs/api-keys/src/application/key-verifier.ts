@@ -9,7 +9,10 @@ import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/s
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
 import type { UserCaller } from '../domain/index.js';
 import { KeyVerificationCache } from './key-verification.cache.js';
-import { MALFORMED, NOT_FOUND, type RateLimited, VERIFICATION_CODES, type Verification, type VerificationCode, callerOf, refusal } from './verification.js';
+import { MALFORMED, NOT_FOUND, type RateLimited, VERIFICATION_CODES, type Verification, type VerificationCode, callerOf, inRotationGrace, refusal } from './verification.js';
+
+/** Where a success with the value before a rotation is remembered, beside the current value's. */
+const previousSlot = (keyId: string): string => `${keyId}/previous`;
 
 interface Verified {
   digest: Buffer;
@@ -53,7 +56,7 @@ export class TooManyFailedAttemptsError extends Error implements ExpectedProblem
 @Injectable()
 export class KeyVerifier implements ApiKeyAuthenticator {
   private readonly verified: LRUCache<string, Verified>;
-  private readonly inFlight = new Map<string, Promise<boolean | RateLimited>>();
+  private readonly inFlight = new Map<string, Promise<number | false | RateLimited>>();
   /** Outcomes since start, by code: plain counts, read by /metrics when scraped. */
   readonly outcomes: Record<VerificationCode, number> = Object.fromEntries(VERIFICATION_CODES.map((code) => [code, 0])) as Record<VerificationCode, number>;
 
@@ -87,19 +90,22 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     // A warm key is answered from memory without a query (and without an await before the hash check).
     const row = this.rows.peek(parsed.keyId) ?? (await this.rows.load(parsed.keyId));
     if (!row) return this.counted(NOT_FOUND);
-    const refused = refusal(row, this.clock.now());
+    const now = this.clock.now();
+    const refused = refusal(row, now);
     if (refused) {
       this.verified.delete(row.keyId);
       return this.counted({ valid: false, code: refused, key: row });
     }
     const digest = createHash('sha256').update(value).digest();
-    const cached = this.verified.get(row.keyId);
-    const warm = cached !== undefined && cached.revision === row.revision && timingSafeEqual(cached.digest, digest);
+    // During a rotation's grace the value before the current one is accepted too, remembered in a slot of its own.
+    const slots = inRotationGrace(row, now) ? [row.keyId, previousSlot(row.keyId)] : [row.keyId];
+    const warm = slots.some((slot) => this.isWarm(slot, row.revision, digest));
     if (!warm) {
-      const matches = await this.verifyOnce(row.keyId, value, row.secretHash, digest);
+      const hashes = slots.length === 1 ? [row.secretHash] : [row.secretHash, row.previousSecretHash];
+      const matches = await this.verifyOnce(row.keyId, value, hashes, digest);
       if (matches === false) return this.counted(NOT_FOUND);
-      if (matches !== true) return this.counted({ valid: false, code: 'RATE_LIMITED', key: row, retryAfterSeconds: matches.retryAfterSeconds });
-      this.verified.set(row.keyId, { digest, revision: row.revision });
+      if (typeof matches !== 'number') return this.counted({ valid: false, code: 'RATE_LIMITED', key: row, retryAfterSeconds: matches.retryAfterSeconds });
+      this.verified.set(slots[matches]!, { digest, revision: row.revision });
     }
     return this.counted({ valid: true, code: 'VALID', key: row, caller: callerOf(row) });
   }
@@ -113,7 +119,13 @@ export class KeyVerifier implements ApiKeyAuthenticator {
    * Concurrent first requests with the same value share one scrypt run, and so one share of the
    * key id's guessing budget, which a success gives back.
    */
-  private verifyOnce(keyId: string, value: string, secretHash: string, digest: Buffer): Promise<boolean | RateLimited> {
+  private isWarm(slot: string, revision: number, digest: Buffer): boolean {
+    const cached = this.verified.get(slot);
+    return cached !== undefined && cached.revision === revision && timingSafeEqual(cached.digest, digest);
+  }
+
+  /** The index of the hash the value matches (0 current, 1 previous), false for none; one budget share for the try. */
+  private verifyOnce(keyId: string, value: string, hashes: readonly string[], digest: Buffer): Promise<number | false | RateLimited> {
     const id = digest.toString('hex');
     let pending = this.inFlight.get(id);
     if (!pending) {
@@ -121,9 +133,12 @@ export class KeyVerifier implements ApiKeyAuthenticator {
         .spend(keyId)
         .then(async (spent) => {
           if (!spent.allowed) return { retryAfterSeconds: retryAfterSeconds(spent) };
-          const matches = await this.hasher.verify(value, secretHash);
-          if (matches) await this.giveBackGuessingBudget(keyId);
-          return matches;
+          for (const [index, hash] of hashes.entries()) {
+            if (!(await this.hasher.verify(value, hash))) continue;
+            await this.giveBackGuessingBudget(keyId);
+            return index;
+          }
+          return false;
         })
         .finally(() => this.inFlight.delete(id));
       this.inFlight.set(id, pending);

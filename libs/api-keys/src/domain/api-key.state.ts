@@ -42,6 +42,9 @@ export const evolve = (state: ApiKeyState, event: ApiKeyEvent): ApiKeyState => {
       return state.status === 'absent' ? state : { ...state, status: 'active' };
     case 'KeyDeleted':
       return state.status === 'absent' ? state : { ...state, status: 'deleted' };
+    case 'KeyRotated':
+      // Which values verify is the verification view's business; the decider needs nothing of it.
+      return state;
     default: {
       const unknown: never = event;
       return unknown;

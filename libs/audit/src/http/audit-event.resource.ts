@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { AuditActor, AuditEventData } from '@keystream/audit-bus';
+import { AUDIT_ACTIONS, type AuditActor, type AuditEventData } from '@keystream/audit-bus';
 import type { AuditEntry } from '../audit-store.port.js';
 
 /** One audit event as the HTTP API shows it: the CloudEvent's facts, flat, plus its chain position. */
@@ -8,12 +8,13 @@ export class AuditEventResource {
   @ApiProperty({ description: 'CloudEvent id (the event id in the store)' }) id: string;
   @ApiProperty({ description: 'When it happened (RFC 3339)' }) time: string;
   @ApiProperty({ example: 'io.keystream.apikey.revoked.v1' }) type: string;
-  @ApiProperty({ enum: ['created', 'edited', 'revoked', 'reactivated', 'deleted'] }) action: string;
+  @ApiProperty({ enum: AUDIT_ACTIONS }) action: string;
   @ApiProperty() keyUid: string;
   @ApiProperty() ownerUid: string;
   @ApiProperty({ description: '{ userUid, via: jwt | apiKey | system, keyUid? }' }) actor: AuditActor;
   @ApiPropertyOptional({ description: 'created: the key as issued (never its value)' }) key?: AuditEventData['key'];
   @ApiPropertyOptional({ description: 'edited: each changed field, before and after' }) changes?: AuditEventData['changes'];
+  @ApiPropertyOptional({ description: 'rotated: until when the value before the new one keeps working' }) rotation?: AuditEventData['rotation'];
   @ApiPropertyOptional() correlationId?: string;
   @ApiProperty({ description: "The entry's chain hash" }) hash: string;
 }
@@ -31,6 +32,7 @@ export function toAuditEventResource(entry: AuditEntry): AuditEventResource {
     actor: data.actor,
     ...(data.key ? { key: data.key } : {}),
     ...(data.changes ? { changes: data.changes } : {}),
+    ...(data.rotation ? { rotation: data.rotation } : {}),
     ...(data.correlationId ? { correlationId: data.correlationId } : {}),
     hash: entry.hash,
   };

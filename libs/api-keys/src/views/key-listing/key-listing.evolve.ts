@@ -45,6 +45,8 @@ export const evolveListing = (row: KeyListingRow | undefined, event: ApiKeyEvent
       return { ...row, isActive: true, lastModifiedAt: event.data.reactivatedAt, revision };
     case 'KeyDeleted':
       return { ...row, deleted: true, lastModifiedAt: event.data.deletedAt, revision };
+    case 'KeyRotated':
+      return { ...row, lastModifiedAt: event.data.rotatedAt, revision };
     default: {
       const unknown: never = event;
       return unknown;
