@@ -15,6 +15,8 @@ import { DeleteKeyController } from './commands/delete-key/delete-key.controller
 import { DeleteKeyHandler } from './commands/delete-key/delete-key.handler.js';
 import { EditKeyController } from './commands/edit-key/edit-key.controller.js';
 import { EditKeyHandler } from './commands/edit-key/edit-key.handler.js';
+import { RotateKeyController } from './commands/rotate-key/rotate-key.controller.js';
+import { RotateKeyHandler } from './commands/rotate-key/rotate-key.handler.js';
 import { GetKeyController } from './queries/get-key/get-key.controller.js';
 import { GetKeyHandler } from './queries/get-key/get-key.handler.js';
 import { ListKeysController } from './queries/list-keys/list-keys.controller.js';
@@ -29,7 +31,7 @@ type SameShape<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends
 const callerShapesAgree: SameShape<AuthenticatedCaller, UserCaller> = true;
 void callerShapesAgree;
 
-const handlers = [CreateKeyHandler, EditKeyHandler, ChangeKeyStateHandler, DeleteKeyHandler, GetKeyHandler, ListKeysHandler];
+const handlers = [CreateKeyHandler, EditKeyHandler, ChangeKeyStateHandler, DeleteKeyHandler, GetKeyHandler, ListKeysHandler, RotateKeyHandler];
 
 /** Each registered view's query ports, built over the live tables of the one read model. */
 const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
@@ -39,7 +41,7 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
 /** Everything about API keys over HTTP: handlers, controllers, the verifier and the projections. */
 @Module({
   imports: [CqrsModule],
-  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController, VerifyKeyController],
+  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController, VerifyKeyController, RotateKeyController],
   providers: [
     ...handlers,
     ...viewPorts,
