@@ -5,6 +5,8 @@ import { API_KEY_AUTHENTICATOR, type AuthenticatedCaller } from '@keystream/tena
 import { ApiKeyCommandRunner } from './application/api-key-command-runner.js';
 import { KeyVerificationCache } from './application/key-verification.cache.js';
 import { KeyVerifier } from './application/key-verifier.js';
+import { KeyUsageRecorder } from './application/key-usage.recorder.js';
+import { KEY_USAGE_STORE, keyUsageStore } from './views/key-usage/key-usage.store.js';
 import { OwnerLocks } from './application/owner-locks.js';
 import type { UserCaller } from './domain/index.js';
 import { ChangeKeyStateController } from './commands/change-key-state/change-key-state.controller.js';
@@ -48,6 +50,8 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
     ApiKeyCommandRunner,
     OwnerLocks,
     KeyVerificationCache,
+    { provide: KEY_USAGE_STORE, inject: [READ_MODEL], useFactory: (readModel: ReadModel) => keyUsageStore(readModel.live) },
+    KeyUsageRecorder,
     KeyVerifier,
     { provide: API_KEY_AUTHENTICATOR, useExisting: KeyVerifier },
   ],

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { CLOCK, type Clock } from '@keystream/clock';
 import { KEY_CACHE_TTL_SECONDS } from '@keystream/config';
@@ -8,6 +8,7 @@ import { type RateBudget, retryAfterSeconds } from '@keystream/rate-limits';
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
 import type { UserCaller } from '../domain/index.js';
+import { KeyUsageRecorder } from './key-usage.recorder.js';
 import { KeyVerificationCache } from './key-verification.cache.js';
 import { MALFORMED, NOT_FOUND, type RateLimited, VERIFICATION_CODES, type Verification, type VerificationCode, callerOf, inRotationGrace, refusal } from './verification.js';
 
@@ -66,13 +67,15 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(KEY_CACHE_TTL_SECONDS) cacheTtlSeconds: number,
     @Inject(GUESSING_RATE_BUDGET) private readonly guessingBudget: RateBudget,
+    /** Absent: last-used is not recorded (the CLI, and the bench's baseline). */
+    @Optional() @Inject(KeyUsageRecorder) private readonly usage?: KeyUsageRecorder,
   ) {
     this.verified = new LRUCache({ max: 100_000, ttl: Math.max(1, cacheTtlSeconds) * 1000 });
   }
 
   /** For the auth guard: the caller a key acts as, undefined to refuse, a 429 once the budget is spent. */
-  async authenticate(value: string): Promise<UserCaller | undefined> {
-    const outcome = await this.verify(value);
+  async authenticate(value: string, source?: string): Promise<UserCaller | undefined> {
+    const outcome = await this.verify(value, source);
     if (outcome.valid) return outcome.caller;
     if (outcome.code === 'RATE_LIMITED') throw new TooManyFailedAttemptsError(outcome.retryAfterSeconds);
     return undefined;
@@ -84,7 +87,7 @@ export class KeyVerifier implements ApiKeyAuthenticator {
    * of the real value can tell a key exists. REVOKED, DELETED and EXPIRED are answered from the row
    * without hashing (so they are known from the key id alone: callers decide who may see them).
    */
-  async verify(value: string): Promise<Verification> {
+  async verify(value: string, source?: string): Promise<Verification> {
     const parsed = parseApiKeyValue(value);
     if (!parsed) return this.counted(MALFORMED);
     // A warm key is answered from memory without a query (and without an await before the hash check).
@@ -107,6 +110,7 @@ export class KeyVerifier implements ApiKeyAuthenticator {
       if (typeof matches !== 'number') return this.counted({ valid: false, code: 'RATE_LIMITED', key: row, retryAfterSeconds: matches.retryAfterSeconds });
       this.verified.set(slots[matches]!, { digest, revision: row.revision });
     }
+    this.usage?.record(row.keyId, row.tenantId, source, now);
     return this.counted({ valid: true, code: 'VALID', key: row, caller: callerOf(row) });
   }
 

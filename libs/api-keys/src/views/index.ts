@@ -11,6 +11,8 @@ export * from './key-verification/key-verification.row.js';
 export * from './key-verification/key-verification.queries.js';
 export { evolveVerification } from './key-verification/key-verification.evolve.js';
 export { keyVerificationView } from './key-verification/key-verification.view.js';
+export * from './key-usage/key-usage.store.js';
+export { KEY_USAGE_TABLE } from './key-usage/key-usage.table.js';
 
 /**
  * The view registry: every read view of the API key feature, one line each. The read model migrates,
@@ -21,3 +23,4 @@ export const API_KEY_VIEWS: readonly ReadView[] = [
   keyListingView,
   keyVerificationView,
 ];
+
