@@ -2,3 +2,4 @@
 await import('./scrypt.bench.js');
 await import('./http.bench.js');
 await import('./listing.bench.js');
+await import('./last-used.bench.js');
