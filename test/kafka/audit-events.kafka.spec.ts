@@ -45,10 +45,12 @@ describe('every key command, relayed to a real Kafka broker', () => {
     await record({ type: 'revoked', actor: { userUid: 'bob', via: 'jwt' } });
     await keys.reactivate(k1.keyId, admin('acme', 'ada'));
     await record({ type: 'reactivated', actor: { userUid: 'ada', via: 'jwt' } });
+    const rotated = await keys.rotate(k1.keyId, user('acme', 'bob'), 3600);
+    await record({ type: 'rotated', actor: { userUid: 'bob', via: 'jwt' }, data: { rotation: { graceEndsAt: expect.any(String) } } });
     await keys.delete(k1.keyId, user('acme', 'bob'));
     await record({ type: 'deleted', actor: { userUid: 'bob', via: 'jwt' } });
     const k2 = await keys.create(system('globex'), 'carol');
-    issued.push(k2);
+    issued.push(k2, rotated);
     await record({ type: 'created', actor: { userUid: 'system', via: 'system' }, data: { ownerUid: 'carol', key: { scope: 'tenant' } } });
 
     relay = startRelay(stores.eventStore, stores.readModel, brokers, space.topic);
@@ -77,10 +79,10 @@ describe('every key command, relayed to a real Kafka broker', () => {
 
   it('gives each the right type, subject, tenant, actor and changed fields', () => {
     const decoded = new Map(reader.decoded().map((message) => [message.event.id, message]));
-    const tenants = ['acme', 'acme', 'acme', 'acme', 'acme', 'globex'];
+    const tenants = ['acme', 'acme', 'acme', 'acme', 'acme', 'acme', 'globex'];
     commands.forEach(({ eventId, expect: expected }, i) => {
       const { key, event } = decoded.get(eventId)!;
-      const keyUid = issued[i < 5 ? 0 : 1]!.keyId;
+      const keyUid = issued[i < 6 ? 0 : 1]!.keyId;
       expect(key).toBe(keyUid);
       expect(event).toMatchObject({ specversion: '1.0', type: `io.keystream.apikey.${expected.type}.v1`, subject: keyUid, tenantid: tenants[i] });
       expect(event.data).toMatchObject({ action: expected.type, tenantUid: tenants[i], keyUid, actor: expected.actor, ...(expected.data ?? {}) });
