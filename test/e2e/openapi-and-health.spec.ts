@@ -19,6 +19,8 @@ const VERIFY_ROUTES: typeof CONTRACT = [
   ['get', '/v1/auth/verify', '204', ['401', '429', '503']],
   ['post', '/v1/apiKeys/verify', '200', ['400', '401', '413', '429', '503']],
 ];
+/** Key lifecycle extensions (issue 13; README, "Key lifecycle"). */
+const LIFECYCLE_ROUTES: typeof CONTRACT = [['post', '/v1/apiKeys/{uid}/rotate', '200', ['400', '401', '404', '409', '412', '413', '429', '503']]];
 
 describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind) => {
   const h = useApp(kind);
@@ -30,7 +32,7 @@ describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind)
     expect(response.json.openapi).toMatch(/^3\./);
   });
 
-  it.each([...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES])('documents %s %s with success %s and its problem responses', async (method, path, success, errors) => {
+  it.each([...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES, ...LIFECYCLE_ROUTES])('documents %s %s with success %s and its problem responses', async (method, path, success, errors) => {
     const document = (await h.current.call('GET', '/docs/openapi.json')).json;
     const operation = document.paths?.[path]?.[method];
     expect(operation, `${method.toUpperCase()} ${path} is missing`).toBeDefined();
@@ -49,7 +51,7 @@ describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind)
       Object.keys(operations).filter((key) => key !== 'parameters').map((method) => `${method} ${path}`),
     );
     // GET /v1/audit/events is the audit trail for tenant admins (an extension beyond Palette's API).
-    const expected = [...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES].map(([method, path]) => `${method} ${path}`);
+    const expected = [...CONTRACT, AUDIT_ROUTE, ...VERIFY_ROUTES, ...LIFECYCLE_ROUTES].map(([method, path]) => `${method} ${path}`);
     expect(documented.sort()).toEqual(expected.sort());
   });
 
