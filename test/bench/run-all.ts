@@ -5,3 +5,4 @@ await import('./listing.bench.js');
 await import('./esdb-rebuild.bench.js');
 await import('./commands.bench.js');
 await import('./rebuild.bench.js');
+await import('./last-used.bench.js');

@@ -38,7 +38,10 @@ const SCIM_ROUTES: [method: string, path: string][] = [
 ];
 
 /** Issue 13's key lifecycle routes (README, "Key lifecycle"); the leaked-key report needs no credentials. */
-const LIFECYCLE_ROUTES: typeof CONTRACT = [['post', '/v1/apiKeys/leaked', '202', ['400', '413', '429', '503']]];
+const LIFECYCLE_ROUTES: typeof CONTRACT = [
+  ['post', '/v1/apiKeys/leaked', '202', ['400', '413', '429', '503']],
+  ['post', '/v1/apiKeys/{uid}/rotate', '200', ['400', '401', '404', '409', '412', '413', '429', '503']],
+];
 
 describe.each(READ_MODELS)('OpenAPI document and health (%s read model)', (kind) => {
   const h = useApp(kind);

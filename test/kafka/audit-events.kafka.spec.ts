@@ -46,10 +46,12 @@ describe('every key command, relayed to a real Kafka broker', () => {
     await record({ type: 'revoked', actor: { userUid: 'bob', via: 'jwt' } });
     await keys.reactivate(k1.keyId, admin('acme', 'ada'));
     await record({ type: 'reactivated', actor: { userUid: 'ada', via: 'jwt' } });
+    const rotated = await keys.rotate(k1.keyId, user('acme', 'bob'), 3600);
+    await record({ type: 'rotated', actor: { userUid: 'bob', via: 'jwt' }, data: { rotation: { graceEndsAt: expect.any(String) } } });
     await keys.delete(k1.keyId, user('acme', 'bob'));
     await record({ type: 'deleted', actor: { userUid: 'bob', via: 'jwt' } });
     const k2 = await keys.create(system('globex'), 'carol');
-    issued.push(k2);
+    issued.push(k2, rotated);
     await record({ type: 'created', actor: { userUid: 'system', via: 'system' }, data: { ownerUid: 'carol', key: { scope: 'tenant' } } });
 
     // Issue 13: expiry notices and a leak report, each new event type once.
@@ -98,10 +100,10 @@ describe('every key command, relayed to a real Kafka broker', () => {
 
   it('gives each the right type, subject, tenant, actor and changed fields', () => {
     const decoded = new Map(reader.decoded().map((message) => [message.event.id, message]));
-    const tenants = ['acme', 'acme', 'acme', 'acme', 'acme', 'globex'];
+    const tenants = ['acme', 'acme', 'acme', 'acme', 'acme', 'acme', 'globex'];
     commands.forEach(({ eventId, expect: expected, ...given }, i) => {
       const { key, event } = decoded.get(eventId)!;
-      const keyUid = given.keyUid ?? issued[i < 5 ? 0 : 1]!.keyId;
+      const keyUid = given.keyUid ?? issued[i < 6 ? 0 : 1]!.keyId;
       tenants[i] ??= given.tenant!;
       expect(key).toBe(keyUid);
       expect(event).toMatchObject({ specversion: '1.0', type: `io.keystream.apikey.${expected.type}.v1`, subject: keyUid, tenantid: tenants[i] });
@@ -109,7 +111,7 @@ describe('every key command, relayed to a real Kafka broker', () => {
     });
     const edited = decoded.get(commands[1]!.eventId)!.event.data;
     expect(edited.changes?.expiry?.before).not.toBe(edited.changes?.expiry?.after);
-    const notices = commands.slice(8, 10).map(({ eventId }) => decoded.get(eventId)!.event.data.notice?.expiry);
+    const notices = commands.slice(9, 11).map(({ eventId }) => decoded.get(eventId)!.event.data.notice?.expiry);
     expect(notices).toEqual([expect.any(String), notices[0]]);
     // An owner's or admin's revocation carries no reason.
     expect(decoded.get(commands[2]!.eventId)!.event.data.reason).toBeUndefined();

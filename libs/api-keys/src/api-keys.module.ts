@@ -5,6 +5,8 @@ import { API_KEY_AUTHENTICATOR, type AuthenticatedCaller } from '@keystream/tena
 import { ApiKeyCommandRunner } from './application/api-key-command-runner.js';
 import { KeyVerificationCache } from './application/key-verification.cache.js';
 import { KeyVerifier } from './application/key-verifier.js';
+import { KeyUsageRecorder } from './application/key-usage.recorder.js';
+import { KEY_USAGE_STORE, keyUsageStore } from './views/key-usage/key-usage.store.js';
 import { OwnerLocks } from './application/owner-locks.js';
 import type { UserCaller } from './domain/index.js';
 import { ChangeKeyStateController } from './commands/change-key-state/change-key-state.controller.js';
@@ -15,6 +17,8 @@ import { DeleteKeyController } from './commands/delete-key/delete-key.controller
 import { DeleteKeyHandler } from './commands/delete-key/delete-key.handler.js';
 import { EditKeyController } from './commands/edit-key/edit-key.controller.js';
 import { EditKeyHandler } from './commands/edit-key/edit-key.handler.js';
+import { RotateKeyController } from './commands/rotate-key/rotate-key.controller.js';
+import { RotateKeyHandler } from './commands/rotate-key/rotate-key.handler.js';
 import { GetKeyController } from './queries/get-key/get-key.controller.js';
 import { GetKeyHandler } from './queries/get-key/get-key.handler.js';
 import { ListKeysController } from './queries/list-keys/list-keys.controller.js';
@@ -36,7 +40,7 @@ type SameShape<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends
 const callerShapesAgree: SameShape<AuthenticatedCaller, UserCaller> = true;
 void callerShapesAgree;
 
-const handlers = [CreateKeyHandler, EditKeyHandler, ChangeKeyStateHandler, DeleteKeyHandler, GetKeyHandler, ListKeysHandler, UserKeysRevoker, RevokeUserKeysHandler];
+const handlers = [CreateKeyHandler, EditKeyHandler, ChangeKeyStateHandler, DeleteKeyHandler, GetKeyHandler, ListKeysHandler, UserKeysRevoker, RevokeUserKeysHandler, RotateKeyHandler];
 
 /** Each registered view's query ports, built over the live tables of the one read model. */
 const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
@@ -46,7 +50,7 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
 /** Everything about API keys over HTTP: handlers, controllers, the verifier and the projections. */
 @Module({
   imports: [CqrsModule],
-  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController, VerifyKeyController, TenantPolicyController, RevokeUserKeysController, ReportLeakedKeysController],
+  controllers: [CreateKeyController, ListKeysController, GetKeyController, EditKeyController, ChangeKeyStateController, DeleteKeyController, UserInfoController, VerifyKeyController, TenantPolicyController, RevokeUserKeysController, ReportLeakedKeysController, RotateKeyController],
   providers: [
     ...handlers,
     ...viewPorts,
@@ -54,6 +58,8 @@ const viewPorts: Provider[] = API_KEY_VIEWS.flatMap((view) =>
     OwnerLocks,
     TenantKeyPolicies,
     KeyVerificationCache,
+    { provide: KEY_USAGE_STORE, inject: [READ_MODEL], useFactory: (readModel: ReadModel) => keyUsageStore(readModel.live) },
+    KeyUsageRecorder,
     KeyVerifier,
     { provide: API_KEY_AUTHENTICATOR, useExisting: KeyVerifier },
     LeakedKeyReports,

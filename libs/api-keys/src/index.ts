@@ -3,6 +3,7 @@ export * from './views/index.js';
 export * from './api-keys.module.js';
 export * from './application/application.errors.js';
 export { GUESSING_BUDGET, GUESSING_RATE_BUDGET, KeyVerifier, guessingBudgetOptions } from './application/key-verifier.js';
+export { KEY_USAGE_WRITE_INTERVAL_MS, KeyUsageRecorder } from './application/key-usage.recorder.js';
 export { KeyVerificationCache } from './application/key-verification.cache.js';
 export { VERIFICATION_CODES, type Verification, type VerificationCode } from './application/verification.js';
 export { CreateKeyCommand } from './commands/create-key/create-key.command.js';

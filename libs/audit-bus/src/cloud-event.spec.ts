@@ -114,6 +114,15 @@ describe('toCloudEvent', () => {
     expect(event?.data.action).toBe(action);
   });
 
+  it('maps KeyRotated to io.keystream.apikey.rotated.v1 with the grace end and never the new hash', () => {
+    const data = { ...ids, secretHash: HASH, graceEndsAt: '2026-11-23T10:00:00.000Z', rotatedAt: '2026-11-22T10:00:00.000Z' };
+    const event = toCloudEvent(recorded('KeyRotated', data, { ...metadata, schemaVersion: 2 }, 4n));
+    expect(event?.type).toBe('io.keystream.apikey.rotated.v1');
+    expect(event?.data).toMatchObject({ action: 'rotated', revision: 4, rotation: { graceEndsAt: '2026-11-23T10:00:00.000Z' } });
+    expect(JSON.stringify(event)).not.toContain(HASH);
+    expect(JSON.stringify(event)).not.toContain('secretHash');
+  });
+
   it('records how the actor authenticated, and the key they used', () => {
     const viaKey = { ...metadata, actor: { userId: 'user-1', via: 'apiKey', keyId: 'f'.repeat(24) } };
     const system = { ...metadata, actor: { userId: 'system', via: 'system' } };

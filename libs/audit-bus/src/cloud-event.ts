@@ -7,7 +7,7 @@ import type { ApiKeyEvent, ApiKeyEventType, KeyChanges, TenantPolicyEvent, Tenan
  *
  * The data is built field by field from an allow-list, never by spreading the event: a secret field
  * added to an event later (a hash, a salt, a value) stays out of the audit trail until someone
- * deliberately adds it here. KeyCreated's `secretHash` is the one that exists today.
+ * deliberately adds it here. KeyCreated's and KeyRotated's `secretHash` are the ones that exist today.
  */
 export const CLOUD_EVENTS_SPEC_VERSION = '1.0';
 export const DEFAULT_AUDIT_SOURCE = '/keystream/api-keys';
@@ -33,6 +33,7 @@ const ACTIONS = {
   KeyExpiringSoon: 'expiring-soon',
   KeyExpired: 'expired',
   KeyLeakReported: 'leak-reported',
+  KeyRotated: 'rotated',
 } as const satisfies Record<AuditedEventType, string>;
 
 export type AuditAction = (typeof ACTIONS)[AuditedEventType];
@@ -94,6 +95,8 @@ export interface AuditEventData {
   };
   /** `expiring-soon` and `expired` only: the expiry noticed, and for `expiring-soon` the notice's days before it. */
   notice?: { expiry: string; daysBefore: number };
+  /** `rotated` only: until when the value before the new one keeps working (never the new value or its hash). */
+  rotation?: { graceEndsAt: string };
 }
 
 export interface AuditCloudEvent {
@@ -149,7 +152,7 @@ export function toCloudEvent(recorded: RecordedEvent, event: AuditedEvent, optio
 /** The key uid; for a tenant's own event (no key) `tenant/<tenantUid>`, since a CloudEvent subject is never empty. */
 export const auditSubject = (data: Pick<AuditEventData, 'keyUid' | 'tenantUid'>): string => data.keyUid || `tenant/${data.tenantUid}`;
 
-function detailsOf(event: AuditedEvent): Pick<AuditEventData, 'key' | 'changes' | 'policy' | 'reason' | 'notice'> {
+function detailsOf(event: AuditedEvent): Pick<AuditEventData, 'key' | 'changes' | 'policy' | 'reason' | 'notice' | 'rotation'> {
   switch (event.type) {
     case 'KeyCreated': {
       const { name, description, scope, expiresAt, annotations, labels } = event.data;
@@ -171,6 +174,8 @@ function detailsOf(event: AuditedEvent): Pick<AuditEventData, 'key' | 'changes' 
       return { notice: { expiry: String(event.data.expiresAt), daysBefore: Number(event.data.daysBefore) } };
     case 'KeyExpired':
       return { notice: { expiry: String(event.data.expiresAt), daysBefore: 0 } };
+    case 'KeyRotated':
+      return { rotation: { graceEndsAt: event.data.graceEndsAt } };
     default: {
       const unknown: never = event;
       return unknown;

@@ -40,7 +40,7 @@ export class AuthGuard implements CanActivate {
 
   private async resolve(request: FastifyRequest): Promise<AuthenticatedCaller | undefined> {
     const apiKey = single(request.headers['apikey']);
-    if (apiKey !== undefined) return this.apiKeys.authenticate(apiKey.trim());
+    if (apiKey !== undefined) return this.apiKeys.authenticate(apiKey.trim(), request.ip);
     const authorization = single(request.headers.authorization);
     if (authorization === undefined) return undefined;
     const token = authorization.replace(/^Bearer\s+/i, '').trim();

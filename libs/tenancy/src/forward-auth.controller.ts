@@ -67,7 +67,7 @@ export class ForwardAuthController {
     const value = credential?.trim();
     if (!value) return undefined;
     // The key verifier's outcome as the guard sees it: a caller, a refusal, or its 429 thrown.
-    return apiKey !== undefined || value.startsWith(API_KEY_PREFIX) ? this.apiKeys.authenticate(value) : this.jwt.verify(value);
+    return apiKey !== undefined || value.startsWith(API_KEY_PREFIX) ? this.apiKeys.authenticate(value, request.ip) : this.jwt.verify(value);
   }
 }
 

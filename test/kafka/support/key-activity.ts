@@ -86,6 +86,14 @@ export class KeyActivity {
     return this.run(keyId, caller, (now) => ({ type: 'ReportLeakedKey', caller, keyId, now }));
   }
 
+  /** A new value for the key (the old one kept for `graceSeconds`): its value and hash, as the handler makes them. */
+  async rotate(keyId: string, caller: Caller, graceSeconds: number): Promise<IssuedKey> {
+    const value = newApiKeyValue(keyId);
+    const secretHash = await hasher.hash(value);
+    await this.run(keyId, caller, (now) => ({ type: 'RotateKey', caller, keyId, graceSeconds, secretHash, now }));
+    return { keyId, value, secretHash };
+  }
+
   /** Flips the key between revoked and active: one event per call, for long streams. */
   async toggle(keyId: string, caller: Caller): Promise<ApiKeyEvent[]> {
     const state = (await this.store.readStream(apiKeyStreamName(keyId))).flatMap((e) => decodeApiKeyEvent(e) ?? []).reduce(evolve, initialState());

@@ -5,7 +5,7 @@ import { Dialog } from './dialog';
  * The one-time reveal: the value lives in this component's props only; closing unmounts it, and the
  * caller drops its only reference, so nothing keeps it (no storage, no URL, no log).
  */
-export function RevealDialog({ name, value, onClose }: { name: string; value: string; onClose: () => void }) {
+export function RevealDialog({ name, value, onClose, title }: { name: string; value: string; onClose: () => void; title?: string }) {
   const id = useId();
   const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
   const copy = async () => {
@@ -17,7 +17,7 @@ export function RevealDialog({ name, value, onClose }: { name: string; value: st
     }
   };
   return (
-    <Dialog title={`API key “${name}” created`} onClose={onClose} wide>
+    <Dialog title={title ?? `API key “${name}” created`} onClose={onClose} wide>
       <p className="alert alert-warn" role="alert">
         Copy this value now and keep it somewhere safe, such as a password manager. It will not be shown again: if it is lost, create a new key.
       </p>

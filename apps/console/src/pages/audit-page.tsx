@@ -4,7 +4,7 @@ import { useSession } from '../auth/session';
 import { Pager, useCursorPages } from '../components/pager';
 import { formatDateTime } from '../format';
 
-const ACTIONS = ['created', 'edited', 'revoked', 'reactivated', 'deleted'] as const;
+const ACTIONS = ['created', 'edited', 'revoked', 'reactivated', 'deleted', 'rotated'] as const;
 type Filters = { keyUid: string; actorUid: string; action: '' | (typeof ACTIONS)[number]; from: string; to: string };
 const EMPTY: Filters = { keyUid: '', actorUid: '', action: '', from: '', to: '' };
 

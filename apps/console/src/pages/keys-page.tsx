@@ -5,14 +5,15 @@ import { ConfirmDialog } from '../components/dialog';
 import { KeyFormDialog } from '../components/key-form-dialog';
 import { Pager, useCursorPages } from '../components/pager';
 import { RevealDialog } from '../components/reveal-dialog';
+import { RotateDialog } from '../components/rotate-dialog';
 import { RowMenu } from '../components/row-menu';
 import { useToast } from '../components/toasts';
-import { expiryBadge, formatDate } from '../format';
+import { expiryBadge, formatDate, formatDateTime } from '../format';
 import { BASE, Link } from '../router';
 
 const PAGE_SIZE = 10;
 type StatusFilter = 'all' | 'active' | 'revoked';
-type Pending = { kind: 'revoke' | 'delete'; key: ApiKeyResource } | null;
+type Pending = { kind: 'revoke' | 'delete' | 'rotate'; key: ApiKeyResource } | null;
 
 /** My API Keys (the caller's own) and Tenant API Keys (every key of the tenant, for admins). */
 export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 'tenant'; maxLifetimeDays: number; onError: (error: unknown) => void }) {
@@ -23,7 +24,7 @@ export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 
   const [query, setQuery] = useState({ q: '', status: 'all' as StatusFilter, user: '' });
   const [draft, setDraft] = useState(query);
   const [dialog, setDialog] = useState<'create' | ApiKeyResource | null>(null);
-  const [reveal, setReveal] = useState<{ name: string; apiKey: string } | null>(null);
+  const [reveal, setReveal] = useState<{ name: string; apiKey: string; title?: string } | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const [busy, setBusy] = useState(false);
   // Admins read the tenant's key policy: shown on the page, and its lifetime bounds the custom date.
@@ -79,6 +80,12 @@ export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 
       call(session.client.v1.changeKeyStateControllerPutState(key.metadata.uid, { isActive })),
     );
 
+  const rotate = (key: ApiKeyResource, gracePeriodSeconds: number) =>
+    act(`API key “${key.metadata.name}” rotated.`, async () => {
+      const rotated = await call(session.client.v1.rotateKeyControllerRotate(key.metadata.uid, { gracePeriodSeconds }));
+      setReveal({ name: key.metadata.name, apiKey: rotated.apiKey, title: `API key “${key.metadata.name}” rotated` });
+    });
+
   const title = scope === 'mine' ? 'My API Keys' : 'Tenant API Keys';
   return (
     <section aria-labelledby="page-title">
@@ -131,6 +138,7 @@ export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 
               <th scope="col">Expiration</th>
               <th scope="col">Status</th>
               <th scope="col">Created</th>
+              <th scope="col">Last used</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -154,11 +162,15 @@ export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 
                     <span className={`badge ${key.status.isActive ? 'badge-ok' : 'badge-muted'}`}>{key.status.isActive ? 'active' : 'revoked'}</span>
                   </td>
                   <td>{formatDate(key.metadata.creationTimestamp)}</td>
+                  <td title={key.status.lastUsedFrom?.length ? `From ${key.status.lastUsedFrom.join(', ')}` : undefined}>
+                    {key.status.lastUsedAt ? formatDateTime(key.status.lastUsedAt) : <span className="muted">Never</span>}
+                  </td>
                   <td>
                     <RowMenu
                       label={`Actions for ${name}`}
                       actions={[
                         { label: 'Edit', onSelect: () => setDialog(key) },
+                        { label: 'Rotate', onSelect: () => setPending({ kind: 'rotate', key }) },
                         key.status.isActive
                           ? { label: 'Revoke', onSelect: () => setPending({ kind: 'revoke', key }), danger: true }
                           : { label: 'Re-activate', onSelect: () => void setActive(key, true) },
@@ -188,8 +200,17 @@ export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 
           }}
         />
       )}
-      {reveal && <RevealDialog name={reveal.name} value={reveal.apiKey} onClose={() => setReveal(null)} />}
-      {pending && (
+      {reveal && <RevealDialog name={reveal.name} value={reveal.apiKey} title={reveal.title} onClose={() => setReveal(null)} />}
+      {pending?.kind === 'rotate' && (
+        <RotateDialog
+          name={pending.key.metadata.name}
+          revoked={!pending.key.status.isActive}
+          busy={busy}
+          onClose={() => setPending(null)}
+          onConfirm={(grace) => void rotate(pending.key, grace)}
+        />
+      )}
+      {pending && pending.kind !== 'rotate' && (
         <ConfirmDialog
           title={pending.kind === 'revoke' ? 'Revoke API key' : 'Delete API key'}
           message={

@@ -8,6 +8,7 @@ import { ID_GENERATOR, type IdGenerator } from '@keystream/secrets';
 import {
   API_KEY_STREAM_PREFIX,
   type ApiKeyCommand,
+  type ApiKeyEvent,
   apiKeyStreamName,
   decide,
   evolve,
@@ -32,6 +33,8 @@ export interface RunResult {
   /** The stream's revision after the command; the ETag. -1 when the stream does not exist. */
   revision: bigint;
   changed: boolean;
+  /** What the decision recorded (none when nothing changed). */
+  events: readonly ApiKeyEvent[];
 }
 
 /**
@@ -62,7 +65,7 @@ export class ApiKeyCommandRunner {
       const command = makeCommand(this.clock.now());
       const events = decide(command, state);
       if (options.expectedRevision !== undefined && options.expectedRevision !== current) throw new PreconditionFailedError();
-      if (events.length === 0) return { revision: current, changed: false };
+      if (events.length === 0) return { revision: current, changed: false, events };
       try {
         const appended = await this.eventStore.appendToStream(
           streamName,
@@ -74,7 +77,7 @@ export class ApiKeyCommandRunner {
         await this.waitForViews(keyId, appended.position);
         // The views show the change: this instance's next request for the key reads it from them.
         this.verifications?.forget(keyId);
-        return { revision: appended.nextExpectedRevision, changed: true };
+        return { revision: appended.nextExpectedRevision, changed: true, events };
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
         if (options.expectedRevision !== undefined) throw new PreconditionFailedError();

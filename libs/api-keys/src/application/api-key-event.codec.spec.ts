@@ -67,6 +67,15 @@ describe('decodeApiKeyEvent', () => {
 
   it('has an upcaster slot for every event type', () => {
     expect(Object.keys(API_KEY_EVENT_UPCASTERS).sort()).toEqual([...API_KEY_EVENT_TYPES].sort());
+    expect(API_KEY_EVENT_TYPES).toContain('KeyRotated');
+  });
+
+  it('reads a KeyRotated, and refuses one without the new hash or the grace end', () => {
+    const data = { ...ids, secretHash: 'scrypt$new', graceEndsAt: '2026-11-23T10:00:00.000Z', rotatedAt: '2026-11-22T10:00:00.000Z' };
+    expect(decodeApiKeyEvent(stored('KeyRotated', data, { schemaVersion: 2 }))).toEqual({ type: 'KeyRotated', data });
+    const { graceEndsAt: _, ...withoutGrace } = data;
+    expect(() => decodeApiKeyEvent(stored('KeyRotated', withoutGrace, { schemaVersion: 2 }))).toThrow(/graceEndsAt must be strings/);
+    expect(() => decodeApiKeyEvent(stored('KeyRotated', { ...data, secretHash: 1 }, { schemaVersion: 2 }))).toThrow(MalformedEventError);
   });
 });
 

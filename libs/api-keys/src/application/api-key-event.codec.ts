@@ -42,6 +42,7 @@ export const API_KEY_EVENT_UPCASTERS: UpcasterTable = {
   KeyExpiringSoon: {},
   KeyExpired: {},
   KeyLeakReported: {},
+  KeyRotated: {},
 };
 
 /** Events stored before the envelope carried `schemaVersion` have version 1's shape. */
@@ -117,6 +118,7 @@ const SHAPES: Record<ApiKeyEventType, Check> = {
   KeyExpiringSoon: both(strings(...IDS, 'expiresAt', 'noticedAt'), oneOf('daysBefore', [30, 7, 1])),
   KeyExpired: strings(...IDS, 'expiresAt', 'noticedAt'),
   KeyLeakReported: strings(...IDS, 'reportedAt'),
+  KeyRotated: strings(...IDS, 'secretHash', 'graceEndsAt', 'rotatedAt'),
 };
 
 /** A decoder over its own upcaster table (tests hand in one with older versions). */

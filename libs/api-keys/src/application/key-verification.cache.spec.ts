@@ -7,7 +7,7 @@ import type { KeyVerificationRow } from '../views/key-verification/key-verificat
 import { KeyVerificationCache } from './key-verification.cache.js';
 
 const rowOf = (keyId: string, revision = 0): KeyVerificationRow => ({
-  keyId, tenantId: 't1', ownerId: 'alice', scope: 'user', secretHash: 'h', expiresAt: '2027-01-01T00:00:00.000Z', isActive: true, deleted: false, revision,
+  keyId, tenantId: 't1', ownerId: 'alice', scope: 'user', secretHash: 'h', previousSecretHash: '', previousValidUntil: '', expiresAt: '2027-01-01T00:00:00.000Z', isActive: true, deleted: false, revision,
 });
 
 describe('KeyVerificationCache', () => {

@@ -39,7 +39,7 @@ describe('KeyVerifier', () => {
     const keyId = newKeyId();
     const value = newApiKeyValue(keyId);
     const row: KeyVerificationRow = {
-      keyId, tenantId: 't1', ownerId: 'alice', scope: 'user', secretHash: await hasher.hash(value),
+      keyId, tenantId: 't1', ownerId: 'alice', scope: 'user', secretHash: await hasher.hash(value), previousSecretHash: '', previousValidUntil: '',
       expiresAt: '2027-01-01T00:00:00.000Z', isActive: true, deleted: false, revision: 0, ...overrides,
     };
     await readModel.transaction((tx) => keyVerificationRows.save(tx.views, [row]));
@@ -132,5 +132,55 @@ describe('KeyVerifier', () => {
     expect(hasher.runs - before).toBe(1);
     for (let i = 0; i < GUESSING_BUDGET.hashes; i++) expect(await verifier.authenticate(guessFor(keyId))).toBeUndefined();
     expect(hasher.runs - before).toBe(1 + GUESSING_BUDGET.hashes);
+  });
+  describe('after a rotation', () => {
+    /** A key whose value was replaced: `value` is the current one, `old` the one before it. */
+    const rotated = async (previousValidUntil: string) => {
+      const { keyId, value, row } = await issue();
+      const old = newApiKeyValue(keyId);
+      const next = { ...row, previousSecretHash: await hasher.hash(old), previousValidUntil, revision: 1 };
+      await readModel.transaction((tx) => keyVerificationRows.save(tx.views, [next]));
+      return { keyId, value, old };
+    };
+    const inAnHour = '2026-11-23T11:00:00.000Z';
+
+    it('accepts the previous value until its grace ends, the current one as ever', async () => {
+      const during = await rotated(inAnHour);
+      expect(await verifier.authenticate(during.old)).toMatchObject({ userId: 'alice', keyId: during.keyId });
+      expect(await verifier.authenticate(during.value)).toMatchObject({ userId: 'alice', keyId: during.keyId });
+      const over = await rotated(clock.now().toISOString()); // the grace ends exactly now: over
+      expect(await verifier.authenticate(over.old)).toBeUndefined();
+      expect(await verifier.authenticate(over.value)).toBeDefined();
+    });
+
+    it('remembers each of the two values, so clients alternating between them hash once each', async () => {
+      const { value, old } = await rotated(inAnHour);
+      const before = hasher.runs;
+      for (let i = 0; i < 3; i++) {
+        expect(await verifier.authenticate(value)).toBeDefined();
+        expect(await verifier.authenticate(old)).toBeDefined();
+      }
+      // The current value: one hash; the previous one: a miss on the current hash, then its own.
+      expect(hasher.runs - before).toBe(3);
+    });
+
+    it('forgets a remembered previous value when its grace ends, without any event', async () => {
+      const { old } = await rotated(inAnHour);
+      expect(await verifier.authenticate(old)).toBeDefined();
+      clock.advance(60 * 60 * 1000);
+      try {
+        expect(await verifier.authenticate(old)).toBeUndefined();
+      } finally {
+        clock.advance(-60 * 60 * 1000);
+      }
+    });
+
+    it('spends one budget share per wrong guess during a grace, though it costs two hashes', async () => {
+      const { keyId } = await rotated(inAnHour);
+      const before = hasher.runs;
+      for (let i = 0; i < GUESSING_BUDGET.hashes; i++) expect(await verifier.authenticate(guessFor(keyId))).toBeUndefined();
+      expect(hasher.runs - before).toBe(2 * GUESSING_BUDGET.hashes);
+      await expect(verifier.authenticate(guessFor(keyId))).rejects.toBeInstanceOf(TooManyFailedAttemptsError);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { CLOCK, type Clock } from '@keystream/clock';
 import { KEY_CACHE_TTL_SECONDS } from '@keystream/config';
@@ -8,8 +8,12 @@ import { type RateBudget, retryAfterSeconds } from '@keystream/rate-limits';
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
 import type { UserCaller } from '../domain/index.js';
+import { KeyUsageRecorder } from './key-usage.recorder.js';
 import { KeyVerificationCache } from './key-verification.cache.js';
-import { MALFORMED, NOT_FOUND, type RateLimited, VERIFICATION_CODES, type Verification, type VerificationCode, callerOf, refusal } from './verification.js';
+import { MALFORMED, NOT_FOUND, type RateLimited, VERIFICATION_CODES, type Verification, type VerificationCode, callerOf, inRotationGrace, refusal } from './verification.js';
+
+/** Where a success with the value before a rotation is remembered, beside the current value's. */
+const previousSlot = (keyId: string): string => `${keyId}/previous`;
 
 interface Verified {
   digest: Buffer;
@@ -53,7 +57,7 @@ export class TooManyFailedAttemptsError extends Error implements ExpectedProblem
 @Injectable()
 export class KeyVerifier implements ApiKeyAuthenticator {
   private readonly verified: LRUCache<string, Verified>;
-  private readonly inFlight = new Map<string, Promise<boolean | RateLimited>>();
+  private readonly inFlight = new Map<string, Promise<number | false | RateLimited>>();
   /** Outcomes since start, by code: plain counts, read by /metrics when scraped. */
   readonly outcomes: Record<VerificationCode, number> = Object.fromEntries(VERIFICATION_CODES.map((code) => [code, 0])) as Record<VerificationCode, number>;
 
@@ -63,13 +67,15 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(KEY_CACHE_TTL_SECONDS) cacheTtlSeconds: number,
     @Inject(GUESSING_RATE_BUDGET) private readonly guessingBudget: RateBudget,
+    /** Absent: last-used is not recorded (the CLI, and the bench's baseline). */
+    @Optional() @Inject(KeyUsageRecorder) private readonly usage?: KeyUsageRecorder,
   ) {
     this.verified = new LRUCache({ max: 100_000, ttl: Math.max(1, cacheTtlSeconds) * 1000 });
   }
 
   /** For the auth guard: the caller a key acts as, undefined to refuse, a 429 once the budget is spent. */
-  async authenticate(value: string): Promise<UserCaller | undefined> {
-    const outcome = await this.verify(value);
+  async authenticate(value: string, source?: string): Promise<UserCaller | undefined> {
+    const outcome = await this.verify(value, source);
     if (outcome.valid) return outcome.caller;
     if (outcome.code === 'RATE_LIMITED') throw new TooManyFailedAttemptsError(outcome.retryAfterSeconds);
     return undefined;
@@ -81,26 +87,30 @@ export class KeyVerifier implements ApiKeyAuthenticator {
    * of the real value can tell a key exists. REVOKED, DELETED and EXPIRED are answered from the row
    * without hashing (so they are known from the key id alone: callers decide who may see them).
    */
-  async verify(value: string): Promise<Verification> {
+  async verify(value: string, source?: string): Promise<Verification> {
     const parsed = parseApiKeyValue(value);
     if (!parsed) return this.counted(MALFORMED);
     // A warm key is answered from memory without a query (and without an await before the hash check).
     const row = this.rows.peek(parsed.keyId) ?? (await this.rows.load(parsed.keyId));
     if (!row) return this.counted(NOT_FOUND);
-    const refused = refusal(row, this.clock.now());
+    const now = this.clock.now();
+    const refused = refusal(row, now);
     if (refused) {
       this.verified.delete(row.keyId);
       return this.counted({ valid: false, code: refused, key: row });
     }
     const digest = createHash('sha256').update(value).digest();
-    const cached = this.verified.get(row.keyId);
-    const warm = cached !== undefined && cached.revision === row.revision && timingSafeEqual(cached.digest, digest);
+    // During a rotation's grace the value before the current one is accepted too, remembered in a slot of its own.
+    const slots = inRotationGrace(row, now) ? [row.keyId, previousSlot(row.keyId)] : [row.keyId];
+    const warm = slots.some((slot) => this.isWarm(slot, row.revision, digest));
     if (!warm) {
-      const matches = await this.verifyOnce(row.keyId, value, row.secretHash, digest);
+      const hashes = slots.length === 1 ? [row.secretHash] : [row.secretHash, row.previousSecretHash];
+      const matches = await this.verifyOnce(row.keyId, value, hashes, digest);
       if (matches === false) return this.counted(NOT_FOUND);
-      if (matches !== true) return this.counted({ valid: false, code: 'RATE_LIMITED', key: row, retryAfterSeconds: matches.retryAfterSeconds });
-      this.verified.set(row.keyId, { digest, revision: row.revision });
+      if (typeof matches !== 'number') return this.counted({ valid: false, code: 'RATE_LIMITED', key: row, retryAfterSeconds: matches.retryAfterSeconds });
+      this.verified.set(slots[matches]!, { digest, revision: row.revision });
     }
+    this.usage?.record(row.keyId, row.tenantId, source, now);
     return this.counted({ valid: true, code: 'VALID', key: row, caller: callerOf(row) });
   }
 
@@ -113,7 +123,13 @@ export class KeyVerifier implements ApiKeyAuthenticator {
    * Concurrent first requests with the same value share one scrypt run, and so one share of the
    * key id's guessing budget, which a success gives back.
    */
-  private verifyOnce(keyId: string, value: string, secretHash: string, digest: Buffer): Promise<boolean | RateLimited> {
+  private isWarm(slot: string, revision: number, digest: Buffer): boolean {
+    const cached = this.verified.get(slot);
+    return cached !== undefined && cached.revision === revision && timingSafeEqual(cached.digest, digest);
+  }
+
+  /** The index of the hash the value matches (0 current, 1 previous), false for none; one budget share for the try. */
+  private verifyOnce(keyId: string, value: string, hashes: readonly string[], digest: Buffer): Promise<number | false | RateLimited> {
     const id = digest.toString('hex');
     let pending = this.inFlight.get(id);
     if (!pending) {
@@ -121,9 +137,12 @@ export class KeyVerifier implements ApiKeyAuthenticator {
         .spend(keyId)
         .then(async (spent) => {
           if (!spent.allowed) return { retryAfterSeconds: retryAfterSeconds(spent) };
-          const matches = await this.hasher.verify(value, secretHash);
-          if (matches) await this.giveBackGuessingBudget(keyId);
-          return matches;
+          for (const [index, hash] of hashes.entries()) {
+            if (!(await this.hasher.verify(value, hash))) continue;
+            await this.giveBackGuessingBudget(keyId);
+            return index;
+          }
+          return false;
         })
         .finally(() => this.inFlight.delete(id));
       this.inFlight.set(id, pending);

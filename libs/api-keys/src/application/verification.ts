@@ -31,6 +31,10 @@ export const refusal = (row: KeyVerificationRow, now: Date): 'REVOKED' | 'EXPIRE
   return undefined;
 };
 
+/** True while the value a rotation replaced is still accepted (its grace is exclusive of its end). */
+export const inRotationGrace = (row: KeyVerificationRow, now: Date): boolean =>
+  row.previousSecretHash !== '' && row.previousValidUntil !== '' && now.getTime() < new Date(row.previousValidUntil).getTime();
+
 export const callerOf = (row: KeyVerificationRow): UserCaller => ({
   kind: 'user',
   tenantId: row.tenantId,

@@ -93,4 +93,18 @@ export interface ReportLeakedKey {
   now: Date;
 }
 
-export type ApiKeyCommand = CreateKey | EditKey | RevokeKey | ReactivateKey | DeleteKey | NoteExpiry | ReportLeakedKey;
+/** The longest grace a rotation may give the value it replaces (Unkey's reroll allows a chosen delay). */
+export const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 60 * 60;
+
+export interface RotateKey {
+  type: 'RotateKey';
+  caller: Caller;
+  keyId: string;
+  /** How long the current value keeps working, 0 to MAX_ROTATION_GRACE_SECONDS. */
+  graceSeconds: number;
+  /** The new value's hash (the handler hashed the value it will show once). */
+  secretHash: string;
+  now: Date;
+}
+
+export type ApiKeyCommand = CreateKey | EditKey | RevokeKey | ReactivateKey | DeleteKey | NoteExpiry | ReportLeakedKey | RotateKey;

@@ -1,4 +1,4 @@
-import type { ApiKeyCommand, CreateKey, EditKey, NoteExpiry, ReportLeakedKey } from './api-key.commands.js';
+import { type ApiKeyCommand, type CreateKey, type EditKey, MAX_ROTATION_GRACE_SECONDS, type NoteExpiry, type ReportLeakedKey, type RotateKey } from './api-key.commands.js';
 import type { ApiKeyEvent, KeyChanges } from './api-key.events.js';
 import {
   ForbiddenError,
@@ -46,6 +46,8 @@ export const decide = (command: ApiKeyCommand, state: ApiKeyState): ApiKeyEvent[
       return noteExpiry(command, state);
     case 'ReportLeakedKey':
       return reportLeakedKey(command, state);
+    case 'RotateKey':
+      return rotateKey(command, visibleKey(command.caller, command.keyId, state));
     default: {
       const unknown: never = command;
       throw new Error(`Unknown command ${(unknown as { type: string }).type}`);
@@ -120,6 +122,30 @@ const editKey = (command: EditKey, key: ExistingKey): ApiKeyEvent[] => {
   }
   if (Object.keys(changes).length === 0) return [];
   return [{ type: 'KeyEdited', data: { ...ids(key), changes, editedAt: command.now.toISOString() } }];
+};
+
+/**
+ * A new value for the key. The current one keeps working for the grace asked for, never past the
+ * key's own expiry. An expired key is refused (its new value would be dead on arrival); a revoked
+ * key may be rotated, only without a grace, so a value revoked as leaked is gone for good when the
+ * key is re-activated.
+ */
+const rotateKey = (command: RotateKey, key: ExistingKey): ApiKeyEvent[] => {
+  const { graceSeconds, now } = command;
+  if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_ROTATION_GRACE_SECONDS) {
+    throw new InvalidRequestError([{ field: 'gracePeriodSeconds', message: `must be a whole number from 0 to ${MAX_ROTATION_GRACE_SECONDS}` }]);
+  }
+  if (hasExpired(key.expiresAt, now)) throw new KeyExpiredError('An expired API key cannot be rotated; set a new expiry first');
+  if (key.status === 'revoked' && graceSeconds > 0) {
+    throw new InvalidRequestError([{ field: 'gracePeriodSeconds', message: 'must be 0 for a revoked key: its current value is not given a grace' }]);
+  }
+  const graceEndsAt = Math.min(now.getTime() + graceSeconds * 1000, new Date(key.expiresAt).getTime());
+  return [
+    {
+      type: 'KeyRotated',
+      data: { ...ids(key), secretHash: command.secretHash, graceEndsAt: new Date(graceEndsAt).toISOString(), rotatedAt: now.toISOString() },
+    },
+  ];
 };
 
 /** The key, if it exists, is not deleted, and the caller may see it; otherwise not found, whatever the reason. */

@@ -60,8 +60,8 @@ export class KeyLimitReachedError extends ApiKeyError {
 
 export class KeyExpiredError extends ApiKeyError {
   readonly code = 'ApiKeyExpired';
-  constructor() {
-    super('An expired API key cannot be re-activated; set a new expiry first');
+  constructor(message = 'An expired API key cannot be re-activated; set a new expiry first') {
+    super(message);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The facts of an API key's life. Plain JSON data, so they serialise, replay and travel to Kafka as
- * they are. None of them carries the key value; only KeyCreated carries its scrypt hash, which the
+ * they are. None of them carries the key value; only KeyCreated and KeyRotated carry its scrypt hash, which the
  * audit relay leaves out.
  */
 import type { StringMap } from './key-metadata.js';
@@ -89,6 +89,17 @@ export interface KeyLeakReported {
   data: { tenantId: string; keyId: string; ownerId: string; reportedAt: string };
 }
 
+/**
+ * The key got a new value (same key id). `secretHash` is the new value's scrypt hash, carried as
+ * KeyCreated carries its own (the audit relay leaves it out); the value before it stays valid until
+ * `graceEndsAt` (equal to `rotatedAt` when there is no grace), and any value before that one stops
+ * at once.
+ */
+export interface KeyRotated {
+  type: 'KeyRotated';
+  data: { tenantId: string; keyId: string; ownerId: string; secretHash: string; graceEndsAt: string; rotatedAt: string };
+}
+
 export type ApiKeyEvent =
   | KeyCreated
   | KeyEdited
@@ -97,7 +108,8 @@ export type ApiKeyEvent =
   | KeyDeleted
   | KeyExpiringSoon
   | KeyExpired
-  | KeyLeakReported;
+  | KeyLeakReported
+  | KeyRotated;
 export type ApiKeyEventType = ApiKeyEvent['type'];
 
 /**
@@ -113,6 +125,7 @@ const EVENT_TYPES: Record<ApiKeyEventType, true> = {
   KeyExpiringSoon: true,
   KeyExpired: true,
   KeyLeakReported: true,
+  KeyRotated: true,
 };
 
 export const API_KEY_EVENT_TYPES = Object.keys(EVENT_TYPES) as readonly ApiKeyEventType[];

@@ -55,6 +55,9 @@ export const evolve = (state: ApiKeyState, event: ApiKeyEvent): ApiKeyState => {
       return state.status === 'absent' ? state : { ...state, noticed: 0 };
     case 'KeyLeakReported':
       return state.status === 'absent' ? state : { ...state, leaked: true };
+    case 'KeyRotated':
+      // Which values verify is the verification view's business; the decider needs nothing of it.
+      return state;
     default: {
       const unknown: never = event;
       return unknown;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { hasExpired } from '../domain/index.js';
-import type { KeyListingRow } from '../views/key-listing/key-listing.row.js';
+import type { ListedKey } from '../views/key-listing/key-listing.queries.js';
 
 /** Free-form annotations plus the four Keystream sets (theirs win over any stored ones). */
 type ApiKeyAnnotations = Record<string, string> & { description: string; ownerUid: string; tenantUid: string; scope: string };
@@ -36,6 +36,13 @@ class ApiKeySpec {
 class ApiKeyStatus {
   @ApiProperty({ description: 'false once revoked' }) isActive: boolean;
   @ApiPropertyOptional({ description: '(ext) true once the expiry has passed; only with `Keystream-Extensions: true`' }) expired?: boolean;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: '(ext) when the key was last used, recorded off the request path (up to about a minute late); absent if never; only with `Keystream-Extensions: true`',
+  })
+  lastUsedAt?: string;
+  @ApiPropertyOptional({ type: [String], description: '(ext) the last few client addresses it was used from, newest first; with `lastUsedAt`' })
+  lastUsedFrom?: string[];
 }
 
 /** An API key as Palette's `V1ApiKey` shows it; never its value or hash. */
@@ -45,7 +52,7 @@ export class ApiKeyResource {
   @ApiProperty({ type: ApiKeyStatus }) status: ApiKeyStatus;
 }
 
-export const toApiKeyResource = (row: KeyListingRow, now: Date): ApiKeyResource => ({
+export const toApiKeyResource = (row: ListedKey, now: Date): ApiKeyResource => ({
   metadata: {
     uid: row.keyId,
     name: row.name,
@@ -58,7 +65,11 @@ export const toApiKeyResource = (row: KeyListingRow, now: Date): ApiKeyResource 
     expiry: row.expiresAt,
     user: { uid: row.ownerId, firstName: row.ownerFirstName, lastName: row.ownerLastName },
   },
-  status: { isActive: row.isActive, expired: hasExpired(row.expiresAt, now) },
+  status: {
+    isActive: row.isActive,
+    expired: hasExpired(row.expiresAt, now),
+    ...(row.usage ? { lastUsedAt: row.usage.lastUsedAt, lastUsedFrom: [...row.usage.lastUsedFrom] } : {}),
+  },
 });
 
 /** Palette's `V1ApiKey` members only: what a client that knows only Palette's spec gets. */

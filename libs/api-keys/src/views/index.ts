@@ -16,6 +16,8 @@ export * from './expiry-notices/expiry-notices.row.js';
 export * from './expiry-notices/expiry-notices.queries.js';
 export { evolveExpiryNotice } from './expiry-notices/expiry-notices.evolve.js';
 export { expiryNoticeView } from './expiry-notices/expiry-notices.view.js';
+export * from './key-usage/key-usage.store.js';
+export { KEY_USAGE_TABLE } from './key-usage/key-usage.table.js';
 
 /**
  * The view registry: every read view of the API key feature, one line each. The read model migrates,
@@ -27,3 +29,4 @@ export const API_KEY_VIEWS: readonly ReadView[] = [
   keyVerificationView,
   expiryNoticeView,
 ];
+

@@ -16,6 +16,7 @@ export class AuditEventResource {
   @ApiPropertyOptional({ description: 'edited: each changed field, before and after' }) changes?: AuditEventData['changes'];
   @ApiPropertyOptional({ description: "policy-set: the tenant's API key policy as set (keyUid is then tenant/<tenantUid>, ownerUid empty)" }) policy?: AuditEventData['policy'];
   @ApiPropertyOptional({ description: 'expiring-soon and expired: the expiry noticed and the days before it (0: expired)' }) notice?: AuditEventData['notice'];
+  @ApiPropertyOptional({ description: 'rotated: until when the value before the new one keeps working' }) rotation?: AuditEventData['rotation'];
   @ApiPropertyOptional() correlationId?: string;
   @ApiPropertyOptional({ description: 'revoked: why, when not by hand (owner-deactivated: offboarded by the identity provider; owner-keys-revoked: an admin revoked all of the owner\'s keys; leaked: reported through POST /v1/apiKeys/leaked)' }) reason?: string;
   @ApiProperty({ description: "The entry's chain hash" }) hash: string;
@@ -36,6 +37,7 @@ export function toAuditEventResource(entry: AuditEntry): AuditEventResource {
     ...(data.changes ? { changes: data.changes } : {}),
     ...(data.policy ? { policy: data.policy } : {}),
     ...(data.notice ? { notice: data.notice } : {}),
+    ...(data.rotation ? { rotation: data.rotation } : {}),
     ...(data.correlationId ? { correlationId: data.correlationId } : {}),
     ...(data.reason ? { reason: data.reason } : {}),
     hash: entry.hash,

@@ -41,7 +41,7 @@ export class ListKeysController {
   async list(@CurrentCaller() caller: UserCaller, @Query() query: ListKeysRequest, @Extensions() extensions: boolean): Promise<ApiKeyList | Pick<ApiKeyList, 'items'>> {
     const page = (limit: number, cursor: string | undefined) =>
       this.queryBus.execute(
-        new ListKeysQuery(caller, { limit, cursor, userUid: query.userUid, isActive: query.isActive, nameContains: query.q }),
+        new ListKeysQuery(caller, { limit, cursor, userUid: query.userUid, isActive: query.isActive, nameContains: query.q, unusedForDays: query.unusedForDays }),
       );
     if (extensions || query.limit !== undefined || query.continue !== undefined) return page(query.limit ?? DEFAULT_PAGE, query.continue);
     const items: ApiKeyResource[] = [];

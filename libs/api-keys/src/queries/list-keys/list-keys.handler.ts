@@ -17,15 +17,16 @@ export class ListKeysHandler implements IQueryHandler<ListKeysQuery> {
     // A plain user's view is their own keys, whatever they ask for.
     const owners = visibleOwners(caller, filters.userUid);
     if (!owners) return { items: [], listmeta: { continue: '', count: 0 } };
+    const now = this.clock.now();
     const page = await this.listing.listKeys({
       tenantId: caller.tenantId,
       ownerId: owners.ownerId,
       isActive: filters.isActive,
       nameContains: filters.nameContains,
+      unusedSince: filters.unusedForDays === undefined ? undefined : new Date(now.getTime() - filters.unusedForDays * 86_400_000).toISOString(),
       limit: filters.limit,
       after: filters.cursor === undefined ? undefined : decodeCursor(filters.cursor),
     });
-    const now = this.clock.now();
     const items = page.rows.map((row) => toApiKeyResource(row, now));
     return { items, listmeta: { continue: page.next ? encodeCursor(page.next) : '', count: items.length } };
   }

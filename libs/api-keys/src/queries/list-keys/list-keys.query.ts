@@ -10,7 +10,7 @@ export interface ApiKeyList {
 export class ListKeysQuery extends Query<ApiKeyList> {
   constructor(
     readonly caller: UserCaller,
-    readonly filters: { limit: number; cursor?: string; userUid?: string; isActive?: boolean; nameContains?: string },
+    readonly filters: { limit: number; cursor?: string; userUid?: string; isActive?: boolean; nameContains?: string; unusedForDays?: number },
   ) {
     super();
   }

@@ -23,4 +23,12 @@ export class ListKeysRequest {
   @ApiPropertyOptional({ description: 'Name contains (case-insensitive)' })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(128)
   q?: string;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 3650,
+    description: '(ext) Only keys not used for at least this many days (a key never used counts from its creation); last use is recorded up to about a minute late',
+  })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3650)
+  unusedForDays?: number;
 }

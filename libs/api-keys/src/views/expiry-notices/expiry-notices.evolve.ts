@@ -28,6 +28,8 @@ export const evolveExpiryNotice = (row: ExpiryNoticeRow | undefined, event: ApiK
     case 'KeyExpired':
       return settle({ ...row, noticed: 0 satisfies NoticeStage, revision });
     case 'KeyLeakReported':
+    case 'KeyRotated':
+      // A rotation keeps the key's expiry (and its notices); only the revision follows the stream.
       return { ...row, revision };
     default: {
       const unknown: never = event;

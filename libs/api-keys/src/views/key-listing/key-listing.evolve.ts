@@ -50,6 +50,8 @@ export const evolveListing = (row: KeyListingRow | undefined, event: ApiKeyEvent
     case 'KeyLeakReported':
       // Notices and reports change nothing shown; the revision still follows the stream (the ETag).
       return { ...row, revision };
+    case 'KeyRotated':
+      return { ...row, lastModifiedAt: event.data.rotatedAt, revision };
     default: {
       const unknown: never = event;
       return unknown;

@@ -5,6 +5,7 @@ import type { KeyListingRow } from './key-listing.row.js';
 import { KEY_LISTING_COLUMNS, KEY_LISTING_TABLE, type KeyListingDatabase } from './key-listing.table.js';
 import { selectByKeys, toFlag, upsertByKey } from '@keystream/read-model';
 import type { KeyedRows } from '../view.js';
+import { KEY_USAGE_TABLE, type KeyUsageDatabase } from '../key-usage/key-usage.table.js';
 
 export const KEY_LISTING_QUERIES = Symbol('KEY_LISTING_QUERIES');
 
@@ -15,6 +16,8 @@ export interface KeyListingQuery {
   isActive?: boolean;
   /** Case-insensitive substring of the name; `%` and `_` match themselves. */
   nameContains?: string;
+  /** Only keys not used since this instant (never used: not since their creation), RFC 3339. */
+  unusedSince?: string;
   limit: number;
   after?: KeyListingCursor;
 }
@@ -24,8 +27,11 @@ export interface KeyListingCursor {
   keyId: string;
 }
 
+/** A listed key with its last use, when the usage flusher has recorded one (key-usage table). */
+export type ListedKey = KeyListingRow & { usage?: { lastUsedAt: string; lastUsedFrom: string[] } };
+
 export interface KeyListingPage {
-  rows: KeyListingRow[];
+  rows: ListedKey[];
   /** Present when more rows may follow. */
   next?: KeyListingCursor;
 }
@@ -33,7 +39,7 @@ export interface KeyListingPage {
 /** What the get, list and create handlers ask the listing; the tenant is a mandatory argument of each. */
 export interface KeyListingQueries {
   /** A live key (deleted ones read as absent). */
-  getKey(tenantId: string, keyId: string): Promise<KeyListingRow | undefined>;
+  getKey(tenantId: string, keyId: string): Promise<ListedKey | undefined>;
   listKeys(query: KeyListingQuery): Promise<KeyListingPage>;
   /** Keys an owner holds now; deleted keys don't count, revoked and expired ones do. */
   countOwnerKeys(tenantId: string, ownerId: string): Promise<number>;
@@ -42,19 +48,32 @@ export interface KeyListingQueries {
 /** `%`, `_` and the escape character itself match literally. */
 export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export function keyListingQueries(views: ViewDatabase<KeyListingDatabase>): KeyListingQueries {
+/** The listing row and its usage columns (absent when never used) as one listed key. */
+const toListedKey = (record: Parameters<typeof fromListingRecord>[0] & { last_used_at: string | null; last_used_from: string | null }): ListedKey => {
+  const row: ListedKey = fromListingRecord(record);
+  if (record.last_used_at !== null) row.usage = { lastUsedAt: record.last_used_at, lastUsedFrom: JSON.parse(record.last_used_from ?? '[]') as string[] };
+  return row;
+};
+
+export function keyListingQueries(views: ViewDatabase<KeyListingDatabase & KeyUsageDatabase>): KeyListingQueries {
   const { db } = views;
   const table = views.table(KEY_LISTING_TABLE);
+  const usage = views.table(KEY_USAGE_TABLE);
+  // Usage lives in its own table (written off the request path); a key never used has no row there.
+  const withUsage = () =>
+    db
+      .selectFrom(table)
+      .leftJoin(usage, `${usage}.usage_key_id`, `${table}.key_id`)
+      .selectAll(table)
+      .select([`${usage}.last_used_at`, `${usage}.last_used_from`]);
   return {
     async getKey(tenantId, keyId) {
-      const record = await db
-        .selectFrom(table)
-        .selectAll()
+      const record = await withUsage()
         .where('tenant_id', '=', tenantId)
         .where('key_id', '=', keyId)
         .where('deleted', '=', 0)
         .executeTakeFirst();
-      return record && fromListingRecord(record);
+      return record && toListedKey(record);
     },
 
     /**
@@ -63,9 +82,9 @@ export function keyListingQueries(views: ViewDatabase<KeyListingDatabase>): KeyL
      * more than asked tells whether a next page exists without a count.
      */
     async listKeys(query) {
-      const { tenantId, ownerId, isActive, nameContains, limit, after } = query;
+      const { tenantId, ownerId, isActive, nameContains, unusedSince, limit, after } = query;
       if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`listKeys limit must be a positive integer, got ${limit}`);
-      let select = db.selectFrom(table).selectAll().where('tenant_id', '=', tenantId).where('deleted', '=', 0);
+      let select = withUsage().where('tenant_id', '=', tenantId).where('deleted', '=', 0);
       if (ownerId !== undefined) select = select.where('owner_id', '=', ownerId);
       if (isActive !== undefined) select = select.where('is_active', '=', toFlag(isActive));
       if (nameContains !== undefined) {
@@ -73,11 +92,14 @@ export function keyListingQueries(views: ViewDatabase<KeyListingDatabase>): KeyL
         const pattern = `%${escapeLike(nameContains)}%`;
         select = select.where(sql<boolean>`lower(${sql.ref('name')}) like lower(${pattern}) escape '\\'`);
       }
+      if (unusedSince !== undefined) {
+        select = select.where((eb) => eb.fn.coalesce(`${usage}.last_used_at`, `${table}.created_at`), '<', unusedSince);
+      }
       if (after !== undefined) {
         select = select.where((eb) => eb(eb.refTuple('created_at', 'key_id'), '<', eb.tuple(after.createdAt, after.keyId)));
       }
       const records = await select.orderBy('created_at', 'desc').orderBy('key_id', 'desc').limit(limit + 1).execute();
-      const rows = records.slice(0, limit).map(fromListingRecord);
+      const rows = records.slice(0, limit).map(toListedKey);
       const last = rows.at(-1);
       if (records.length <= limit || last === undefined) return { rows };
       return { rows, next: { createdAt: last.createdAt, keyId: last.keyId } };

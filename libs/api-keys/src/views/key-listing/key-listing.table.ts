@@ -1,6 +1,7 @@
 import { type ColumnType, type Kysely, sql } from 'kysely';
 import type { ReadModelDialect } from '@keystream/read-model';
 import { adoptVersionedCheckpoint } from '../legacy-checkpoint.js';
+import { createKeyUsageTable } from '../key-usage/key-usage.table.js';
 
 /**
  * The listing's table as Kysely sees it; the same shape on SQLite and PostgreSQL: timestamps are
@@ -118,6 +119,8 @@ export const KEY_LISTING_MIGRATIONS = {
     await adoptVersionedCheckpoint(db, 'key-listing');
   },
   '0002_metadata_maps': (db: Kysely<any>) => addMetadataMaps(db, (name) => name),
+  // Last use, which the listing joins and filters on; written by the usage flusher, never rebuilt.
+  '0003_key_usage': createKeyUsageTable,
 };
 
 /**

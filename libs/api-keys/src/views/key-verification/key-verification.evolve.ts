@@ -15,6 +15,8 @@ export const evolveVerification = (
       ownerId: data.ownerId,
       scope: data.scope,
       secretHash: data.secretHash,
+      previousSecretHash: '',
+      previousValidUntil: '',
       expiresAt: data.expiresAt,
       isActive: true,
       deleted: false,
@@ -31,12 +33,21 @@ export const evolveVerification = (
       return { ...row, isActive: true, revision };
     case 'KeyDeleted':
       // The hash is of no use once the key is gone; the tombstone keeps replays idempotent.
-      return { ...row, deleted: true, isActive: false, secretHash: '', revision };
+      return { ...row, deleted: true, isActive: false, secretHash: '', previousSecretHash: '', previousValidUntil: '', revision };
     case 'KeyExpiringSoon':
     case 'KeyExpired':
     case 'KeyLeakReported':
       // Nothing to check changes (a leak's revocation is its own KeyRevoked).
       return { ...row, revision };
+    case 'KeyRotated':
+      // One row keeps two values at most: the one replaced now gets the grace, any older one is gone.
+      return {
+        ...row,
+        secretHash: event.data.secretHash,
+        previousSecretHash: row.deleted ? '' : row.secretHash,
+        previousValidUntil: row.deleted ? '' : event.data.graceEndsAt,
+        revision,
+      };
     default: {
       const unknown: never = event;
       return unknown;

@@ -10,6 +10,8 @@ export const verificationRow = (overrides: Partial<KeyVerificationRow> = {}): Ke
   ownerId: 'u-ada',
   scope: 'tenant',
   secretHash: 'scrypt$16384$8$1$c2FsdA$aGFzaA',
+  previousSecretHash: '',
+  previousValidUntil: '',
   expiresAt: '2030-01-02T00:00:00.000Z',
   isActive: true,
   deleted: false,

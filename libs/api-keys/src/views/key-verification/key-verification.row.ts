@@ -7,6 +7,10 @@ export interface KeyVerificationRow {
   ownerId: string;
   scope: KeyScope;
   secretHash: string;
+  /** The value before the last rotation: its hash, '' when there is none (or its grace is over and another rotation followed). */
+  previousSecretHash: string;
+  /** Until when (exclusive, RFC 3339) the previous value is accepted; '' when there is none. */
+  previousValidUntil: string;
   /** RFC 3339 UTC with milliseconds. */
   expiresAt: string;
   isActive: boolean;

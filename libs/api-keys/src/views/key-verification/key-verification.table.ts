@@ -8,6 +8,8 @@ export interface KeyVerificationTable {
   owner_id: string;
   scope: string;
   secret_hash: string;
+  previous_secret_hash: string;
+  previous_valid_until: string;
   expires_at: string;
   is_active: number;
   deleted: number;
@@ -30,6 +32,8 @@ export const KEY_VERIFICATION_COLUMNS = [
   'is_active',
   'deleted',
   'revision',
+  'previous_secret_hash',
+  'previous_valid_until',
 ] as const satisfies readonly (keyof KeyVerificationTable)[];
 
 /** Version 1, under the name `table` gives; `ifNotExists` as for the listing (older databases have it). */
@@ -50,12 +54,29 @@ async function createV1(db: Kysely<any>, table: (name: string) => string): Promi
     .execute();
 }
 
+/**
+ * Version 2: the value before a rotation and its grace. Rows written before belong to keys never
+ * rotated, so the defaults (no previous value) are their true state: no rebuild needed.
+ */
+async function addPreviousSecret(db: Kysely<any>, table: (name: string) => string): Promise<void> {
+  for (const column of ['previous_secret_hash', 'previous_valid_until']) {
+    await db.schema
+      .alterTable(table(KEY_VERIFICATION_TABLE))
+      .addColumn(column, 'text', (c) => c.notNull().defaultTo(''))
+      .execute();
+  }
+}
+
 /** The shape a shadow is created with: always that of the latest migration. */
-export const createKeyVerificationTables = createV1;
+export const createKeyVerificationTables = async (db: Kysely<any>, table: (name: string) => string): Promise<void> => {
+  await createV1(db, table);
+  await addPreviousSecret(db, table);
+};
 
 export const KEY_VERIFICATION_MIGRATIONS = {
   '0001_tables': async (db: Kysely<any>) => {
     await createV1(db, (name) => name);
     await adoptVersionedCheckpoint(db, 'key-verification');
   },
+  '0002_previous_secret': (db: Kysely<any>) => addPreviousSecret(db, (name) => name),
 };
