@@ -5,3 +5,4 @@ export * from './jwt-verifier.js';
 export * from './auth.guard.js';
 export * from './current-caller.decorator.js';
 export * from './forward-auth.controller.js';
+export * from './forward-auth.route.js';
