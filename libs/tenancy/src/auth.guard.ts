@@ -25,13 +25,29 @@ export class AuthGuard implements CanActivate {
     @Inject(API_KEY_AUTHENTICATOR) private readonly apiKeys: ApiKeyAuthenticator,
   ) {}
 
+  /** Whether each handler (of each controller class) is public, read from its metadata once: every request asks. */
+  private readonly publicHandlers = new WeakMap<object, WeakMap<object, boolean>>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (this.isPublic(context)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const caller = await this.resolve(request);
     if (!caller) throw new UnauthorizedError();
     request.caller = caller;
     return true;
+  }
+
+  private isPublic(context: ExecutionContext): boolean {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let handlers = this.publicHandlers.get(controller);
+    if (!handlers) this.publicHandlers.set(controller, (handlers = new WeakMap()));
+    let known = handlers.get(handler);
+    if (known === undefined) {
+      known = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler, controller]) === true;
+      handlers.set(handler, known);
+    }
+    return known;
   }
 
   private async resolve(request: FastifyRequest): Promise<AuthenticatedCaller | undefined> {

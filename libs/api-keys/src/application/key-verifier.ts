@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { CLOCK, type Clock } from '@keystream/clock';
@@ -92,7 +92,8 @@ export class KeyVerifier implements ApiKeyAuthenticator {
       this.verified.delete(row.keyId);
       return this.counted({ valid: false, code: refused, key: row });
     }
-    const digest = createHash('sha256').update(value).digest();
+    // One-shot hashing: no Hash object per request (this line runs on every verification).
+    const digest = hash('sha256', value, 'buffer');
     const cached = this.verified.get(row.keyId);
     const warm = cached !== undefined && cached.revision === row.revision && timingSafeEqual(cached.digest, digest);
     if (!warm) {
