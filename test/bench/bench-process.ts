@@ -41,7 +41,7 @@ async function serve(script: string, env: Record<string, string>, probePath: str
   const started = performance.now();
   const child = spawn(process.execPath, [...args, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000; // generous: on a saturated machine start-up alone has taken over a minute
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
     if (await fetch(`${base}${probePath}`).then((r) => r.ok, () => false)) break;
@@ -133,10 +133,24 @@ export function load(spec: LoadSpec): Promise<LoadFigures> {
   });
 }
 
-/** A 1 s warm-up (not counted), then the measured run; fails on any status outside `ok`. */
-export async function measure(spec: Omit<LoadSpec, 'connections' | 'durationSeconds'> & { connections?: number }, ok: number[]): Promise<LoadFigures> {
+/** CPU seconds (user + system) a process has used: /proc/<pid>/stat, in clock ticks of 1/100 s (Linux's USER_HZ). */
+export const cpuSeconds = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+export type Measured = LoadFigures & { cpuMicrosPerRequest?: number };
+
+/**
+ * A 1 s warm-up (not counted), then the measured run; fails on any status outside `ok`. With the
+ * server's pid, also the server's CPU time per request: on a shared machine, throughput follows how
+ * much CPU the other tenants leave, but CPU per request does much less so.
+ */
+export async function measure(spec: Omit<LoadSpec, 'connections' | 'durationSeconds'> & { connections?: number }, ok: number[], serverPid?: number): Promise<Measured> {
   await load({ connections: CONNECTIONS, ...spec, durationSeconds: 1 });
-  const figures = await load({ connections: CONNECTIONS, ...spec, durationSeconds: SECONDS });
+  const cpuBefore = serverPid === undefined ? 0 : cpuSeconds(serverPid);
+  const figures: Measured = await load({ connections: CONNECTIONS, ...spec, durationSeconds: SECONDS });
+  if (serverPid !== undefined) figures.cpuMicrosPerRequest = ((cpuSeconds(serverPid) - cpuBefore) * 1e6) / figures.requests;
   const bad = Object.entries(figures.statusCodes).filter(([code]) => !ok.includes(Number(code)));
   if (bad.length > 0 || figures.errors > 0) throw new Error(`${spec.url}: unexpected answers ${JSON.stringify(figures.statusCodes)}, ${figures.errors} errors`);
   return figures;
@@ -144,14 +158,16 @@ export async function measure(spec: Omit<LoadSpec, 'connections' | 'durationSeco
 
 export interface Paired {
   /** The round whose ratio is the median: its figures are the ones reported. */
-  baseline: LoadFigures;
-  figures: LoadFigures;
+  baseline: Measured;
+  figures: Measured;
   ratio: number;
   ratios: number[];
+  /** Baseline CPU per request over the scenario's, the median over the rounds (when both were measured). */
+  cpuRatio?: number;
 }
 
 /** ROUNDS alternating runs of a baseline and a scenario; the round with the median ratio. */
-export async function paired(runBaseline: () => Promise<LoadFigures>, runScenario: () => Promise<LoadFigures>): Promise<Paired> {
+export async function paired(runBaseline: () => Promise<Measured>, runScenario: () => Promise<Measured>): Promise<Paired> {
   const rounds = [];
   for (let i = 0; i < ROUNDS; i++) {
     const baseline = await runBaseline();
@@ -160,7 +176,12 @@ export async function paired(runBaseline: () => Promise<LoadFigures>, runScenari
   }
   const sorted = [...rounds].sort((a, b) => a.ratio - b.ratio);
   const median = sorted[Math.floor(sorted.length / 2)]!;
-  return { ...median, ratios: rounds.map((round) => Number(round.ratio.toFixed(3))) };
+  const cpuRatios = rounds
+    .filter((round) => round.baseline.cpuMicrosPerRequest && round.figures.cpuMicrosPerRequest)
+    .map((round) => round.baseline.cpuMicrosPerRequest! / round.figures.cpuMicrosPerRequest!)
+    .sort((a, b) => a - b);
+  const cpuRatio = cpuRatios.length > 0 ? cpuRatios[Math.floor(cpuRatios.length / 2)] : undefined;
+  return { ...median, ratios: rounds.map((round) => Number(round.ratio.toFixed(3))), cpuRatio };
 }
 
 export const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
