@@ -53,7 +53,15 @@ try {
     times.sort((a, b) => a - b);
     results.push({ scenario, medianMs: round(times[Math.floor(RUNS / 2)]!), p95Ms: round(times[Math.floor(RUNS * 0.95)]!) });
   }
-  writeResult('listing', { database: 'PostgreSQL', keysInTenant: count, loadSeconds, pageSize: 100, runs: RUNS, results });
+  writeResult('listing', {
+    database: 'PostgreSQL',
+    keysInTenant: count,
+    loadSeconds,
+    pageSize: 100,
+    runs: RUNS,
+    results,
+    summary: results.map((result) => ({ metric: `PostgreSQL listing, ${count.toLocaleString('en')} keys, 100-row page: ${result.scenario} (median)`, value: result.medianMs, unit: 'ms' })),
+  });
   console.table(results);
 } finally {
   await client.query(`drop schema if exists ${schema} cascade`);

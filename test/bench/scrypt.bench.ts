@@ -45,6 +45,10 @@ writeResult('scrypt', {
   parameters: { N, r, p, keyLength },
   results,
   choice: 'node:crypto.scrypt',
+  summary: [
+    { metric: 'scrypt N=2^14 r=8 p=1, node:crypto: ms per hash', value: native!.msPerHash, unit: 'ms', baseline: { name: 'scrypt-js, ms per hash', value: js!.msPerHash }, ratio: round(js!.msPerHash / native!.msPerHash, 2) },
+    { metric: 'scrypt, node:crypto: hashes/s with 12 in flight', value: native!.hashesPerSecondConcurrent, unit: 'hashes/s' },
+  ],
   why: `node:crypto.scrypt is ${round(js!.msPerHash / native!.msPerHash, 1)}x faster per hash and blocks the event loop for at most ${native!.eventLoopDelayMaxMs} ms (scrypt-js: ${js!.eventLoopDelayMaxMs} ms), because it runs on libuv's thread pool.`,
 });
 console.table(results);

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { type AppConfig, PinoNestLogger } from '@keystream/config';
 import { openRequestBudget } from '@keystream/runtime';
+import { ForwardAuthController, installForwardAuthRoute } from '@keystream/tenancy';
 import { AppModule } from './app.module.js';
 import { edgeServerOptions, installEdge } from './edge/install-edge.js';
 import { serveConsole } from './console/serve-console.js';
@@ -60,6 +61,8 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   app.enableShutdownHooks();
   // Before init registers the routes, so the hook measures each of them.
   app.get(RouteLatencyMetrics).install(adapter.getInstance());
+  // Forward-auth answers as a plain Fastify handler (the gateway's hot path), declared and documented by its controller.
+  installForwardAuthRoute(adapter.getInstance(), app.get(ForwardAuthController).handler);
   await app.init();
   return app;
 }

@@ -28,14 +28,30 @@ export class AuthGuard implements CanActivate {
     @Optional() @Inject(CALLER_STANDING) private readonly standing?: CallerStanding,
   ) {}
 
+  /** Whether each handler (of each controller class) is public, read from its metadata once: every request asks. */
+  private readonly publicHandlers = new WeakMap<object, WeakMap<object, boolean>>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (this.isPublic(context)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const resolved = await this.resolve(request);
     const caller = resolved && this.standing ? await this.standing.govern(resolved) : resolved;
     if (!caller) throw new UnauthorizedError();
     request.caller = caller;
     return true;
+  }
+
+  private isPublic(context: ExecutionContext): boolean {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let handlers = this.publicHandlers.get(controller);
+    if (!handlers) this.publicHandlers.set(controller, (handlers = new WeakMap()));
+    let known = handlers.get(handler);
+    if (known === undefined) {
+      known = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler, controller]) === true;
+      handlers.set(handler, known);
+    }
+    return known;
   }
 
   private async resolve(request: FastifyRequest): Promise<AuthenticatedCaller | undefined> {

@@ -6,3 +6,4 @@ export * from './auth.guard.js';
 export * from './current-caller.decorator.js';
 export * from './forward-auth.controller.js';
 export * from './caller-standing.port.js';
+export * from './forward-auth.route.js';

@@ -1,0 +1,89 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { sendProblem } from '@keystream/problem-details';
+import type { ApiKeyAuthenticator } from './api-key-authenticator.port.js';
+import type { AuthenticatedCaller } from './authenticated-caller.js';
+import type { CallerStanding } from './caller-standing.port.js';
+import type { JwtVerifier } from './jwt-verifier.js';
+import { UnauthorizedError } from './tenancy.errors.js';
+
+/** Where ForwardAuthController declares the route (and the OpenAPI document shows it). */
+export const FORWARD_AUTH_PATH = '/v1/auth/verify';
+
+/** Every Keystream key value starts with it (libs/secrets): how a key is told from a JWT in Authorization. */
+const API_KEY_PREFIX = 'ks_';
+
+/** The identity headers a gateway copies to its upstream (nginx: auth_request_set). */
+export const IDENTITY_HEADERS = {
+  tenant: 'x-keystream-tenant',
+  user: 'x-keystream-user',
+  key: 'x-keystream-key',
+  scope: 'x-keystream-scope',
+} as const;
+
+interface Logger {
+  error(message: string): void;
+  warn(message: string): void;
+}
+
+/**
+ * Forward-auth as a plain Fastify handler: the guard's rules (a present `apiKey` is the credential,
+ * never retried as a token; a key may also come as `Bearer ks_...`), 204 with the identity headers,
+ * or the problem document the exception filter would send (sendProblem: same status, body, media
+ * type and Retry-After). It is what answers GET and HEAD /v1/auth/verify (installForwardAuthRoute):
+ * every gateway request costs one of these, and Nest's per-request machinery (execution context,
+ * guards, pipes, interceptors, filter) did nothing for this public route but cost a third of it.
+ */
+export function forwardAuthHandler(apiKeys: ApiKeyAuthenticator, jwt: Pick<JwtVerifier, 'verify'>, logger: Logger, standing?: CallerStanding) {
+  return async function forwardAuth(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    let caller: AuthenticatedCaller | undefined;
+    try {
+      const resolved = await resolve(request, apiKeys, jwt);
+      // Where a directory governs the tenant (SCIM), the owner's current standing caps or refuses.
+      caller = resolved && standing ? await standing.govern(resolved) : resolved;
+    } catch (error) {
+      // A spent guessing budget (429) or a store outage (503), as the filter answers them.
+      return sendProblem(reply, error, FORWARD_AUTH_PATH, logger);
+    }
+    if (!caller) return sendProblem(reply, new UnauthorizedError(), FORWARD_AUTH_PATH, logger);
+    reply.code(204).headers(
+      caller.keyId === undefined
+        ? { 'cache-control': 'no-store', [IDENTITY_HEADERS.tenant]: caller.tenantId, [IDENTITY_HEADERS.user]: caller.userId, [IDENTITY_HEADERS.scope]: caller.isTenantAdmin ? 'tenant' : 'user' }
+        : {
+            'cache-control': 'no-store',
+            [IDENTITY_HEADERS.tenant]: caller.tenantId,
+            [IDENTITY_HEADERS.user]: caller.userId,
+            [IDENTITY_HEADERS.scope]: caller.isTenantAdmin ? 'tenant' : 'user',
+            [IDENTITY_HEADERS.key]: caller.keyId,
+          },
+    );
+    return reply.send();
+  };
+}
+
+function resolve(request: FastifyRequest, apiKeys: ApiKeyAuthenticator, jwt: Pick<JwtVerifier, 'verify'>): Promise<AuthenticatedCaller | undefined> | undefined {
+  const apiKey = single(request.headers['apikey']);
+  if (apiKey !== undefined) {
+    const value = apiKey.trim();
+    return value ? apiKeys.authenticate(value, request.ip) : undefined;
+  }
+  const authorization = single(request.headers.authorization);
+  if (authorization === undefined) return undefined;
+  const value = authorization.replace(/^Bearer\s+/i, '').trim();
+  if (!value) return undefined;
+  return value.startsWith(API_KEY_PREFIX) ? apiKeys.authenticate(value, request.ip) : jwt.verify(value);
+}
+
+const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? undefined : value);
+
+/**
+ * Makes the route ForwardAuthController declares (GET, and the HEAD Fastify derives from it) answer
+ * with forwardAuthHandler, through Fastify's onRoute hook: call before the Nest app registers its
+ * routes (app.init). The route stays Nest's in every other way (OpenAPI, 404/405, the global Fastify
+ * hooks: the edge's per-IP budget, request ids, latency metrics).
+ */
+export function installForwardAuthRoute(fastify: FastifyInstance, handler: ReturnType<typeof forwardAuthHandler>): void {
+  fastify.addHook('onRoute', (route: RouteOptions) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (route.url === FORWARD_AUTH_PATH && methods.every((method) => method === 'GET' || method === 'HEAD')) route.handler = handler;
+  });
+}
