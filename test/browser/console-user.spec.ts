@@ -223,6 +223,8 @@ describe('console in Chromium: a plain user', () => {
     await page.keyboard.press('Enter');
     await expect.poll(focused).toBe('BUTTON Edit');
     await page.keyboard.press('ArrowDown');
+    await expect.poll(focused).toBe('BUTTON Rotate');
+    await page.keyboard.press('ArrowDown');
     await expect.poll(focused).toBe('BUTTON Revoke');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('menu').count()).toBe(0);
