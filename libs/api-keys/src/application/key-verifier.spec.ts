@@ -182,5 +182,29 @@ describe('KeyVerifier', () => {
       expect(hasher.runs - before).toBe(2 * GUESSING_BUDGET.hashes);
       await expect(verifier.authenticate(guessFor(keyId))).rejects.toBeInstanceOf(TooManyFailedAttemptsError);
     });
+
+    it('does not let a check begun before a rotation answer for the row after it (the old value stays refused)', async () => {
+      const keyId = newKeyId();
+      const value = newApiKeyValue(keyId);
+      const before: KeyVerificationRow = {
+        keyId, tenantId: 't1', ownerId: 'alice', scope: 'user', secretHash: await hasher.hash(value), previousSecretHash: '', previousValidUntil: '',
+        expiresAt: '2027-01-01T00:00:00.000Z', isActive: true, deleted: false, revision: 0,
+      };
+      // Rotated with no grace: the value above is no longer accepted.
+      const after: KeyVerificationRow = { ...before, secretHash: await hasher.hash(newApiKeyValue(keyId)), previousSecretHash: before.secretHash, previousValidUntil: clock.now().toISOString(), revision: 1 };
+      let current = before;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const gated: SecretHasher = { hash: (secret) => hasher.hash(secret), verify: async (secret, stored) => (await gate, hasher.verify(secret, stored)) };
+      const rows = { peek: () => current, load: async () => current };
+      const isolated = new KeyVerifier(rows, gated, clock, loadConfig({}).KEY_CACHE_TTL_SECONDS, new MemoryRateBudget(guessingBudgetOptions));
+      const started = isolated.verify(value); // in flight against the row before the rotation
+      current = after;
+      const joined = isolated.verify(value); // the same value, now checked against the rotated row
+      release();
+      expect((await started).valid).toBe(true); // it was current when the check began
+      expect(await joined).toMatchObject({ valid: false, code: 'NOT_FOUND' });
+      expect(await isolated.verify(value)).toMatchObject({ valid: false, code: 'NOT_FOUND' }); // and nothing cached it as current
+    });
   });
 });

@@ -8,6 +8,7 @@ import { type RateBudget, retryAfterSeconds } from '@keystream/rate-limits';
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
 import type { UserCaller } from '../domain/index.js';
+import type { KeyVerificationRow } from '../views/key-verification/key-verification.row.js';
 import { KeyUsageRecorder } from './key-usage.recorder.js';
 import { KeyVerificationCache } from './key-verification.cache.js';
 import { MALFORMED, NOT_FOUND, type RateLimited, VERIFICATION_CODES, type Verification, type VerificationCode, callerOf, inRotationGrace, refusal } from './verification.js';
@@ -106,7 +107,7 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     const warm = slots.some((slot) => this.isWarm(slot, row.revision, digest));
     if (!warm) {
       const hashes = slots.length === 1 ? [row.secretHash] : [row.secretHash, row.previousSecretHash];
-      const matches = await this.verifyOnce(row.keyId, value, hashes, digest);
+      const matches = await this.verifyOnce(row, value, hashes, digest);
       if (matches === false) return this.counted(NOT_FOUND);
       if (typeof matches !== 'number') return this.counted({ valid: false, code: 'RATE_LIMITED', key: row, retryAfterSeconds: matches.retryAfterSeconds });
       this.verified.set(slots[matches]!, { digest, revision: row.revision });
@@ -129,9 +130,14 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     return cached !== undefined && cached.revision === revision && timingSafeEqual(cached.digest, digest);
   }
 
-  /** The index of the hash the value matches (0 current, 1 previous), false for none; one budget share for the try. */
-  private verifyOnce(keyId: string, value: string, hashes: readonly string[], digest: Buffer): Promise<number | false | RateLimited> {
-    const id = digest.toString('hex');
+  /**
+   * The index of the hash the value matches (0 current, 1 previous), false for none; one budget share
+   * for the try. Only checks against the same hashes are shared (same revision, same slots): one started
+   * before a rotation must not answer for the row after it, where the old value is no longer current.
+   */
+  private verifyOnce(row: KeyVerificationRow, value: string, hashes: readonly string[], digest: Buffer): Promise<number | false | RateLimited> {
+    const { keyId } = row;
+    const id = `${row.revision}:${hashes.length}:${digest.toString('hex')}`;
     let pending = this.inFlight.get(id);
     if (!pending) {
       pending = this.guessingBudget
