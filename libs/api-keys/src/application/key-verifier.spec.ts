@@ -11,6 +11,7 @@ import { API_KEY_VIEWS } from '../views/index.js';
 import { keyVerificationLookup, keyVerificationRows } from '../views/key-verification/key-verification.queries.js';
 import type { KeyVerificationRow } from '../views/key-verification/key-verification.row.js';
 import { GUESSING_BUDGET, KeyVerifier, TooManyFailedAttemptsError, guessingBudgetOptions } from './key-verifier.js';
+import type { KeyUsageRecorder } from './key-usage.recorder.js';
 
 /** Counts scrypt runs, so the tests can tell a cache hit or a refusal from a hash. */
 class CountingHasher implements SecretHasher {
@@ -133,6 +134,35 @@ describe('KeyVerifier', () => {
     for (let i = 0; i < GUESSING_BUDGET.hashes; i++) expect(await verifier.authenticate(guessFor(keyId))).toBeUndefined();
     expect(hasher.runs - before).toBe(1 + GUESSING_BUDGET.hashes);
   });
+  describe('last used', () => {
+    const recorded: string[] = [];
+    const recorder = { record: (keyId: string, tenantId: string, source: string | undefined) => void recorded.push(`${tenantId}/${keyId}@${source}`) } as unknown as KeyUsageRecorder;
+    const recording = () => {
+      recorded.length = 0;
+      return new KeyVerifier({ peek: () => undefined, load: (keyId) => keyVerificationLookup(readModel.live).findVerification(keyId) }, hasher, clock, 300, new MemoryRateBudget(guessingBudgetOptions), recorder);
+    };
+
+    it('is not recorded by authenticate (the guard records once the standing accepts), but by recordUse', async () => {
+      const verifier = recording();
+      const { keyId, value } = await issue();
+      expect(await verifier.authenticate(value)).toBeDefined();
+      expect(await verifier.authenticate(value)).toBeDefined(); // warm, too
+      expect(recorded).toEqual([]);
+      verifier.recordUse(keyId, 't1', '10.0.0.9');
+      expect(recorded).toEqual([`t1/${keyId}@10.0.0.9`]);
+    });
+
+    it('is recorded by verify for a valid match unless told not to (a leak report), never for a refusal', async () => {
+      const verifier = recording();
+      const { keyId, value } = await issue();
+      expect((await verifier.verify(value, { record: false })).valid).toBe(true);
+      expect((await verifier.verify(guessFor(keyId))).valid).toBe(false);
+      expect(recorded).toEqual([]);
+      expect((await verifier.verify(value, { source: '10.0.0.8' })).valid).toBe(true);
+      expect(recorded).toEqual([`t1/${keyId}@10.0.0.8`]);
+    });
+  });
+
   describe('after a rotation', () => {
     /** A key whose value was replaced: `value` is the current one, `old` the one before it. */
     const rotated = async (previousValidUntil: string) => {
