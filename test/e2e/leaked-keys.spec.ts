@@ -2,7 +2,7 @@ import { crc32 } from 'node:zlib';
 import baseX from 'base-x';
 import { describe, expect, it } from 'vitest';
 import { GUESSING_BUDGET, LEAK_REPORT_BUDGET, LeakedKeyReports, MAX_LEAKED_VALUES, apiKeyStreamName } from '@keystream/api-keys';
-import { READ_MODELS, type ApiResponse, createBody, expectProblem, fieldsOf, tenantWithUsers, useApp } from './harness.js';
+import { READ_MODELS, type ApiResponse, createBody, expectProblem, fieldsOf, tenantWithUsers, useApp, waitUntil } from './harness.js';
 
 const base62 = baseX('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz');
 /** Another secret for the same key id, with a checksum that passes: what a guesser sends. */
@@ -68,6 +68,26 @@ describe.each(READ_MODELS)('POST /v1/apiKeys/leaked (%s read model)', (kind) => 
     const everything = JSON.stringify(await h.current.eventStore().readAll({ maxCount: 100_000, filter: { streamNamePrefixes: [''] } }), (_, v) => (typeof v === 'bigint' ? String(v) : v));
     expect(everything).not.toContain(leaked.apiKey);
     expect(everything).not.toContain(wrongSecret(guessed.apiKey));
+  });
+
+  it('does not count a report as a use, and a rotation (grace 0) lets the key be re-activated with its new value only', async () => {
+    const { alice } = await tenantWithUsers();
+    const leaked = await h.current.createKey(alice.headers, createBody('leaked-then-rotated'));
+    const used = await h.current.createKey(alice.headers, createBody('used'));
+    expect((await report({ credentials: [leaked.apiKey] })).status).toBe(202);
+    await checked();
+    // A use through the guard is recorded (later than the report's check would have been).
+    expect(await works(used.apiKey, used.uid)).toBe(true);
+    const lastUsed = async (uid: string) => (await h.current.call('GET', `/v1/apiKeys/${uid}`, { headers: alice.headers })).json.status.lastUsedAt;
+    await waitUntil(async () => (await lastUsed(used.uid)) !== undefined, 10_000, 'the used key recorded');
+    expect(await lastUsed(leaked.uid)).toBeUndefined();
+
+    expectProblem(await h.current.call('PUT', `/v1/apiKeys/${leaked.uid}/state`, { headers: alice.headers, body: { isActive: true } }), 409, 'ApiKeyLeaked');
+    const rotated = await h.current.call('POST', `/v1/apiKeys/${leaked.uid}/rotate`, { headers: alice.headers, body: { gracePeriodSeconds: 0 } });
+    expect(rotated.status, rotated.text).toBe(200);
+    expect((await h.current.call('PUT', `/v1/apiKeys/${leaked.uid}/state`, { headers: alice.headers, body: { isActive: true } })).status).toBe(204);
+    expect(await works(rotated.json.apiKey, leaked.uid)).toBe(true);
+    expect(await works(leaked.apiKey, leaked.uid)).toBe(false);
   });
 
   it('records nothing for a key that already does not work, however often it is reported', async () => {

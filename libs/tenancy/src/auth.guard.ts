@@ -37,6 +37,8 @@ export class AuthGuard implements CanActivate {
     const resolved = await this.resolve(request);
     const caller = resolved && this.standing ? await this.standing.govern(resolved) : resolved;
     if (!caller) throw new UnauthorizedError();
+    // Only now, accepted: a key whose owner the directory refuses was not used.
+    if (caller.keyId !== undefined) this.apiKeys.recordUse(caller.keyId, caller.tenantId, request.ip);
     request.caller = caller;
     return true;
   }
@@ -56,7 +58,7 @@ export class AuthGuard implements CanActivate {
 
   private async resolve(request: FastifyRequest): Promise<AuthenticatedCaller | undefined> {
     const apiKey = single(request.headers['apikey']);
-    if (apiKey !== undefined) return this.apiKeys.authenticate(apiKey.trim(), request.ip);
+    if (apiKey !== undefined) return this.apiKeys.authenticate(apiKey.trim());
     const authorization = single(request.headers.authorization);
     if (authorization === undefined) return undefined;
     const token = authorization.replace(/^Bearer\s+/i, '').trim();

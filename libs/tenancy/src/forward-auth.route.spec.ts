@@ -13,11 +13,16 @@ class Limited extends Error {
 }
 
 const seen: string[] = [];
+/** Last-used records, as the verifier's recorder would get them. */
+const used: string[] = [];
 const apiKeys = {
   async authenticate(value: string) {
     seen.push(`key:${value}`);
     if (value === 'ks_limited') throw new Limited('Too many failed attempts with this API key; retry later');
     return value === KEY ? keyCaller : undefined;
+  },
+  recordUse(keyId: string, tenantId: string, source?: string) {
+    used.push(`${tenantId}/${keyId}@${source}`);
   },
 };
 const jwt = {
@@ -44,6 +49,7 @@ describe('forward-auth as a plain Fastify handler', () => {
   afterEach(async () => {
     await fastify?.close();
     seen.length = 0;
+    used.length = 0;
     logged.length = 0;
   });
 
@@ -94,9 +100,26 @@ describe('forward-auth as a plain Fastify handler', () => {
     expect(response.json()).toMatchObject({ status: 429, code: 'TooManyRequests' });
   });
 
+  it('records a key as used only once the request is accepted, after the directory standing; never a refused one', async () => {
+    let admitted = true;
+    const standing = { govern: (caller: AuthenticatedCaller) => (admitted ? caller : undefined) };
+    fastify = Fastify();
+    installForwardAuthRoute(fastify, forwardAuthHandler(apiKeys, jwt, logger, standing));
+    fastify.get(FORWARD_AUTH_PATH, async () => ({}));
+    await fastify.ready();
+    const request = () => fastify!.inject({ method: 'GET', url: FORWARD_AUTH_PATH, headers: { apikey: KEY }, remoteAddress: '10.0.0.7' });
+    expect((await request()).statusCode).toBe(204);
+    expect(used).toEqual(['t1/k1@10.0.0.7']);
+    admitted = false; // the directory has deprovisioned the key's owner
+    expect((await request()).statusCode).toBe(401);
+    expect((await fastify.inject({ method: 'GET', url: FORWARD_AUTH_PATH, headers: { apikey: 'ks_wrong' } })).statusCode).toBe(401);
+    expect((await fastify.inject({ method: 'GET', url: FORWARD_AUTH_PATH, headers: { authorization: 'good.jwt' } })).statusCode).toBe(401);
+    expect(used).toEqual(['t1/k1@10.0.0.7']);
+  });
+
   it('answers an unexpected failure with 500 and logs it, never the credential in the body', async () => {
     fastify = Fastify();
-    installForwardAuthRoute(fastify, forwardAuthHandler({ authenticate: () => Promise.reject(new Error('boom')) }, jwt, logger));
+    installForwardAuthRoute(fastify, forwardAuthHandler({ authenticate: () => Promise.reject(new Error('boom')), recordUse: () => undefined }, jwt, logger));
     fastify.get(FORWARD_AUTH_PATH, async () => ({}));
     const response = await fastify.inject({ method: 'GET', url: FORWARD_AUTH_PATH, headers: { apikey: KEY } });
     expect(response.statusCode).toBe(500);

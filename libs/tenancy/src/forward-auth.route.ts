@@ -45,6 +45,8 @@ export function forwardAuthHandler(apiKeys: ApiKeyAuthenticator, jwt: Pick<JwtVe
       return sendProblem(reply, error, FORWARD_AUTH_PATH, logger);
     }
     if (!caller) return sendProblem(reply, new UnauthorizedError(), FORWARD_AUTH_PATH, logger);
+    // Only now, accepted: a key whose owner the directory refuses was not used.
+    if (caller.keyId !== undefined) apiKeys.recordUse(caller.keyId, caller.tenantId, request.ip);
     reply.code(204).headers(
       caller.keyId === undefined
         ? { 'cache-control': 'no-store', [IDENTITY_HEADERS.tenant]: caller.tenantId, [IDENTITY_HEADERS.user]: caller.userId, [IDENTITY_HEADERS.scope]: caller.isTenantAdmin ? 'tenant' : 'user' }
@@ -64,13 +66,13 @@ function resolve(request: FastifyRequest, apiKeys: ApiKeyAuthenticator, jwt: Pic
   const apiKey = single(request.headers['apikey']);
   if (apiKey !== undefined) {
     const value = apiKey.trim();
-    return value ? apiKeys.authenticate(value, request.ip) : undefined;
+    return value ? apiKeys.authenticate(value) : undefined;
   }
   const authorization = single(request.headers.authorization);
   if (authorization === undefined) return undefined;
   const value = authorization.replace(/^Bearer\s+/i, '').trim();
   if (!value) return undefined;
-  return value.startsWith(API_KEY_PREFIX) ? apiKeys.authenticate(value, request.ip) : jwt.verify(value);
+  return value.startsWith(API_KEY_PREFIX) ? apiKeys.authenticate(value) : jwt.verify(value);
 }
 
 const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? undefined : value);

@@ -11,6 +11,7 @@ import { API_KEY_VIEWS } from '../views/index.js';
 import { keyVerificationLookup, keyVerificationRows } from '../views/key-verification/key-verification.queries.js';
 import type { KeyVerificationRow } from '../views/key-verification/key-verification.row.js';
 import { GUESSING_BUDGET, KeyVerifier, TooManyFailedAttemptsError, guessingBudgetOptions } from './key-verifier.js';
+import type { KeyUsageRecorder } from './key-usage.recorder.js';
 
 /** Counts scrypt runs, so the tests can tell a cache hit or a refusal from a hash. */
 class CountingHasher implements SecretHasher {
@@ -133,6 +134,35 @@ describe('KeyVerifier', () => {
     for (let i = 0; i < GUESSING_BUDGET.hashes; i++) expect(await verifier.authenticate(guessFor(keyId))).toBeUndefined();
     expect(hasher.runs - before).toBe(1 + GUESSING_BUDGET.hashes);
   });
+  describe('last used', () => {
+    const recorded: string[] = [];
+    const recorder = { record: (keyId: string, tenantId: string, source: string | undefined) => void recorded.push(`${tenantId}/${keyId}@${source}`) } as unknown as KeyUsageRecorder;
+    const recording = () => {
+      recorded.length = 0;
+      return new KeyVerifier({ peek: () => undefined, load: (keyId) => keyVerificationLookup(readModel.live).findVerification(keyId) }, hasher, clock, 300, new MemoryRateBudget(guessingBudgetOptions), recorder);
+    };
+
+    it('is not recorded by authenticate (the guard records once the standing accepts), but by recordUse', async () => {
+      const verifier = recording();
+      const { keyId, value } = await issue();
+      expect(await verifier.authenticate(value)).toBeDefined();
+      expect(await verifier.authenticate(value)).toBeDefined(); // warm, too
+      expect(recorded).toEqual([]);
+      verifier.recordUse(keyId, 't1', '10.0.0.9');
+      expect(recorded).toEqual([`t1/${keyId}@10.0.0.9`]);
+    });
+
+    it('is recorded by verify for a valid match unless told not to (a leak report), never for a refusal', async () => {
+      const verifier = recording();
+      const { keyId, value } = await issue();
+      expect((await verifier.verify(value, { record: false })).valid).toBe(true);
+      expect((await verifier.verify(guessFor(keyId))).valid).toBe(false);
+      expect(recorded).toEqual([]);
+      expect((await verifier.verify(value, { source: '10.0.0.8' })).valid).toBe(true);
+      expect(recorded).toEqual([`t1/${keyId}@10.0.0.8`]);
+    });
+  });
+
   describe('after a rotation', () => {
     /** A key whose value was replaced: `value` is the current one, `old` the one before it. */
     const rotated = async (previousValidUntil: string) => {
@@ -181,6 +211,30 @@ describe('KeyVerifier', () => {
       for (let i = 0; i < GUESSING_BUDGET.hashes; i++) expect(await verifier.authenticate(guessFor(keyId))).toBeUndefined();
       expect(hasher.runs - before).toBe(2 * GUESSING_BUDGET.hashes);
       await expect(verifier.authenticate(guessFor(keyId))).rejects.toBeInstanceOf(TooManyFailedAttemptsError);
+    });
+
+    it('does not let a check begun before a rotation answer for the row after it (the old value stays refused)', async () => {
+      const keyId = newKeyId();
+      const value = newApiKeyValue(keyId);
+      const before: KeyVerificationRow = {
+        keyId, tenantId: 't1', ownerId: 'alice', scope: 'user', secretHash: await hasher.hash(value), previousSecretHash: '', previousValidUntil: '',
+        expiresAt: '2027-01-01T00:00:00.000Z', isActive: true, deleted: false, revision: 0,
+      };
+      // Rotated with no grace: the value above is no longer accepted.
+      const after: KeyVerificationRow = { ...before, secretHash: await hasher.hash(newApiKeyValue(keyId)), previousSecretHash: before.secretHash, previousValidUntil: clock.now().toISOString(), revision: 1 };
+      let current = before;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const gated: SecretHasher = { hash: (secret) => hasher.hash(secret), verify: async (secret, stored) => (await gate, hasher.verify(secret, stored)) };
+      const rows = { peek: () => current, load: async () => current };
+      const isolated = new KeyVerifier(rows, gated, clock, loadConfig({}).KEY_CACHE_TTL_SECONDS, new MemoryRateBudget(guessingBudgetOptions));
+      const started = isolated.verify(value); // in flight against the row before the rotation
+      current = after;
+      const joined = isolated.verify(value); // the same value, now checked against the rotated row
+      release();
+      expect((await started).valid).toBe(true); // it was current when the check began
+      expect(await joined).toMatchObject({ valid: false, code: 'NOT_FOUND' });
+      expect(await isolated.verify(value)).toMatchObject({ valid: false, code: 'NOT_FOUND' }); // and nothing cached it as current
     });
   });
 });

@@ -8,6 +8,7 @@ import { type RateBudget, retryAfterSeconds } from '@keystream/rate-limits';
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
 import type { UserCaller } from '../domain/index.js';
+import type { KeyVerificationRow } from '../views/key-verification/key-verification.row.js';
 import { KeyUsageRecorder } from './key-usage.recorder.js';
 import { KeyVerificationCache } from './key-verification.cache.js';
 import { MALFORMED, NOT_FOUND, type RateLimited, VERIFICATION_CODES, type Verification, type VerificationCode, callerOf, inRotationGrace, refusal } from './verification.js';
@@ -73,12 +74,20 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     this.verified = new LRUCache({ max: 100_000, ttl: Math.max(1, cacheTtlSeconds) * 1000 });
   }
 
-  /** For the auth guard: the caller a key acts as, undefined to refuse, a 429 once the budget is spent. */
-  async authenticate(value: string, source?: string): Promise<UserCaller | undefined> {
-    const outcome = await this.verify(value, source);
+  /**
+   * For the auth guard and forward-auth: the caller a key acts as, undefined to refuse, a 429 once the
+   * budget is spent. Records no use: they call recordUse once the directory's standing accepts too.
+   */
+  async authenticate(value: string): Promise<UserCaller | undefined> {
+    const outcome = await this.verify(value, { record: false });
     if (outcome.valid) return outcome.caller;
     if (outcome.code === 'RATE_LIMITED') throw new TooManyFailedAttemptsError(outcome.retryAfterSeconds);
     return undefined;
+  }
+
+  /** Last used: a request with this key was accepted (off the request path: KeyUsageRecorder batches it). */
+  recordUse(keyId: string, tenantId: string, source?: string): void {
+    this.usage?.record(keyId, tenantId, source, this.clock.now());
   }
 
   /**
@@ -86,8 +95,10 @@ export class KeyVerifier implements ApiKeyAuthenticator {
    * the reason for a refusal. A wrong secret is NOT_FOUND, as an unknown key id is: only the holder
    * of the real value can tell a key exists. REVOKED, DELETED and EXPIRED are answered from the row
    * without hashing (so they are known from the key id alone: callers decide who may see them).
+   * A valid match is recorded as the key's last use unless `record` is false (a leak report's check
+   * is no use; the guard records only once the whole request is accepted).
    */
-  async verify(value: string, source?: string): Promise<Verification> {
+  async verify(value: string, { source, record = true }: { source?: string; record?: boolean } = {}): Promise<Verification> {
     const parsed = parseApiKeyValue(value);
     if (!parsed) return this.counted(MALFORMED);
     // A warm key is answered from memory without a query (and without an await before the hash check).
@@ -106,12 +117,12 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     const warm = slots.some((slot) => this.isWarm(slot, row.revision, digest));
     if (!warm) {
       const hashes = slots.length === 1 ? [row.secretHash] : [row.secretHash, row.previousSecretHash];
-      const matches = await this.verifyOnce(row.keyId, value, hashes, digest);
+      const matches = await this.verifyOnce(row, value, hashes, digest);
       if (matches === false) return this.counted(NOT_FOUND);
       if (typeof matches !== 'number') return this.counted({ valid: false, code: 'RATE_LIMITED', key: row, retryAfterSeconds: matches.retryAfterSeconds });
       this.verified.set(slots[matches]!, { digest, revision: row.revision });
     }
-    this.usage?.record(row.keyId, row.tenantId, source, now);
+    if (record) this.usage?.record(row.keyId, row.tenantId, source, now);
     return this.counted({ valid: true, code: 'VALID', key: row, caller: callerOf(row) });
   }
 
@@ -129,9 +140,14 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     return cached !== undefined && cached.revision === revision && timingSafeEqual(cached.digest, digest);
   }
 
-  /** The index of the hash the value matches (0 current, 1 previous), false for none; one budget share for the try. */
-  private verifyOnce(keyId: string, value: string, hashes: readonly string[], digest: Buffer): Promise<number | false | RateLimited> {
-    const id = digest.toString('hex');
+  /**
+   * The index of the hash the value matches (0 current, 1 previous), false for none; one budget share
+   * for the try. Only checks against the same hashes are shared (same revision, same slots): one started
+   * before a rotation must not answer for the row after it, where the old value is no longer current.
+   */
+  private verifyOnce(row: KeyVerificationRow, value: string, hashes: readonly string[], digest: Buffer): Promise<number | false | RateLimited> {
+    const { keyId } = row;
+    const id = `${row.revision}:${hashes.length}:${digest.toString('hex')}`;
     let pending = this.inFlight.get(id);
     if (!pending) {
       pending = this.guessingBudget

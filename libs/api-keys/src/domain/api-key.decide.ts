@@ -128,7 +128,7 @@ const editKey = (command: EditKey, key: ExistingKey): ApiKeyEvent[] => {
  * A new value for the key. The current one keeps working for the grace asked for, never past the
  * key's own expiry. An expired key is refused (its new value would be dead on arrival); a revoked
  * key may be rotated, only without a grace, so a value revoked as leaked is gone for good when the
- * key is re-activated.
+ * key is re-activated (which the rotation then allows: evolve clears `leaked`).
  */
 const rotateKey = (command: RotateKey, key: ExistingKey): ApiKeyEvent[] => {
   const { graceSeconds, now } = command;

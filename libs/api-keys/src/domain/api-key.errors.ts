@@ -65,11 +65,11 @@ export class KeyExpiredError extends ApiKeyError {
   }
 }
 
-/** Its value was reported exposed (POST /v1/apiKeys/leaked): that value must never work again. */
+/** Its value was reported exposed (POST /v1/apiKeys/leaked): that value must never work again (a rotation replaces it). */
 export class KeyLeakedError extends ApiKeyError {
   readonly code = 'ApiKeyLeaked';
   constructor() {
-    super('This API key was reported leaked and cannot be re-activated; create a new one');
+    super('This API key was reported leaked and cannot be re-activated with that value; rotate it (no grace) or create a new one');
   }
 }
 

@@ -72,4 +72,27 @@ describe('RotateKey', () => {
     given([created(), revoked]).when(rotate(0)).then([rotated(now.toISOString())]);
     given([created(), revoked]).when(rotate(DAY)).thenThrows('InvalidRequest');
   });
+
+  describe('a key revoked as leaked', () => {
+    const leakReported: ApiKeyEvent = { type: 'KeyLeakReported', data: { ...ids, reportedAt: now.toISOString() } };
+    const revokedAsLeaked: ApiKeyEvent = { type: 'KeyRevoked', data: { ...ids, revokedAt: now.toISOString(), reason: 'leaked' } };
+    const reactivate: ApiKeyCommand = { type: 'ReactivateKey', caller: alice, keyId: 'k1', now };
+    const reactivated: ApiKeyEvent = { type: 'KeyReactivated', data: { ...ids, reactivatedAt: now.toISOString() } };
+
+    it('is rotated only without a grace', () => {
+      given([created(), leakReported, revokedAsLeaked]).when(rotate(0)).then([rotated(now.toISOString())]);
+      given([created(), leakReported, revokedAsLeaked]).when(rotate(DAY)).thenThrows('InvalidRequest');
+    });
+
+    it('stays refused re-activation until rotated, then may be re-activated with its new value', () => {
+      given([created(), leakReported, revokedAsLeaked]).when(reactivate).thenThrows('ApiKeyLeaked');
+      given([created(), leakReported, revokedAsLeaked, rotated(now.toISOString())]).when(reactivate).then([reactivated]);
+    });
+
+    it('is revoked again by a report of its new value, and again needs a rotation', () => {
+      const history = [created(), leakReported, revokedAsLeaked, rotated(now.toISOString()), reactivated];
+      given(history).when({ type: 'ReportLeakedKey', caller: { kind: 'system', tenantId: 't1' }, keyId: 'k1', now }).then([leakReported, revokedAsLeaked]);
+      given([...history, leakReported, revokedAsLeaked]).when(reactivate).thenThrows('ApiKeyLeaked');
+    });
+  });
 });

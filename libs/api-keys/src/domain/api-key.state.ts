@@ -17,7 +17,7 @@ export type ApiKeyState =
       expiresAt: string;
       /** The most urgent expiry notice recorded for the current `expiresAt` (expiry-notices.ts). */
       noticed?: NoticeStage;
-      /** Reported leaked: its value is known to others, so it is never re-activated. */
+      /** Reported leaked: its value is known to others, so it is not re-activated until a rotation replaces that value. */
       leaked?: boolean;
     };
 
@@ -56,8 +56,9 @@ export const evolve = (state: ApiKeyState, event: ApiKeyEvent): ApiKeyState => {
     case 'KeyLeakReported':
       return state.status === 'absent' ? state : { ...state, leaked: true };
     case 'KeyRotated':
-      // Which values verify is the verification view's business; the decider needs nothing of it.
-      return state;
+      // Which values verify is the verification view's business. A revoked key is rotated only
+      // without a grace, so the leaked value is gone: the key may be re-activated with its new one.
+      return state.status === 'revoked' && state.leaked ? { ...state, leaked: false } : state;
     default: {
       const unknown: never = event;
       return unknown;

@@ -63,7 +63,8 @@ export class LeakedKeyReports implements OnApplicationShutdown {
   private async check(value: string, correlationId: string): Promise<void> {
     this.counts.checked++;
     try {
-      const outcome = await this.verifier.verify(value);
+      // Reporting a value is not using it: no last-used (it would hide the key from unusedForDays).
+      const outcome = await this.verifier.verify(value, { record: false });
       if (!outcome.valid) return;
       const { keyId, tenantId } = outcome.key;
       const result = await this.runner.run(keyId, (now) => ({ type: 'ReportLeakedKey', caller: { kind: 'system', tenantId }, keyId, now }), { correlationId });

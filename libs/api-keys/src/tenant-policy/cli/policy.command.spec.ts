@@ -41,4 +41,25 @@ describe('policy CLI', () => {
     expect(lines).toEqual(['tenant cli-t3: refused: maxKeysPerUser: must be an integer from 1 to 1000']);
     expect(await store.readStream('tenant-cli-t3')).toEqual([]);
   });
+
+  it('set refuses, exit code 1, when the policy changed between its read and its write, so the other change is not undone', async () => {
+    const admin = { kind: 'system', tenantId: 'cli-t4' } as const;
+    await policies.set(admin, 'cli-t4', { maxKeyLifetimeDays: 90, maxKeysPerUser: 20, requireDescription: false }, { correlationId: 'c1' });
+    // An admin's write lands right after the CLI read the policy.
+    const racing = Object.assign(Object.create(policies) as TenantKeyPolicies, {
+      view: async (tenantId: string) => {
+        const view = await policies.view(tenantId);
+        await policies.set(admin, tenantId, { maxKeyLifetimeDays: 90, maxKeysPerUser: 5, requireDescription: false }, { correlationId: 'c2' });
+        return view;
+      },
+    });
+    lines = [];
+    process.exitCode = undefined;
+    await policyCommand({ withPolicies: (work) => work(racing), print: (line) => lines.push(line) }).parseAsync(['set', '--tenant', 'cli-t4', '--max-lifetime-days', '30'], { from: 'user' });
+    const exitCode = process.exitCode;
+    process.exitCode = undefined;
+    expect(exitCode).toBe(1);
+    expect(lines).toEqual(['tenant cli-t4: not set: the policy changed while this command ran; run it again']);
+    expect((await policies.view('cli-t4')).policy).toEqual({ maxKeyLifetimeDays: 90, maxKeysPerUser: 5, requireDescription: false });
+  });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
+import { PreconditionFailedError } from '../../application/application.errors.js';
 import { ApiKeyError } from '../../domain/index.js';
 import type { TenantKeyPolicies } from '../application/tenant-key-policies.js';
 
@@ -54,7 +55,10 @@ export const policyCommand = ({ withPolicies, print = (line) => process.stdout.w
     .action(async (options: { tenant: string; maxLifetimeDays?: number | 'none'; maxKeysPerUser?: number; requireDescription?: boolean }) => {
       try {
         const result = await withPolicies(async (policies) => {
-          const current = (await policies.view(options.tenant)).policy;
+          // The options not given are filled from this read, so the write must land on it: a change
+          // made meanwhile (by an admin through the API) is refused, never silently undone.
+          const view = await policies.view(options.tenant);
+          const current = view.policy;
           return policies.set(
             { kind: 'system', tenantId: options.tenant },
             options.tenant,
@@ -63,11 +67,16 @@ export const policyCommand = ({ withPolicies, print = (line) => process.stdout.w
               maxKeysPerUser: options.maxKeysPerUser ?? current.maxKeysPerUser,
               requireDescription: options.requireDescription ?? current.requireDescription,
             },
-            { correlationId: `cli-${randomUUID()}` },
+            { expectedRevision: view.revision, correlationId: `cli-${randomUUID()}` },
           );
         });
         print(result.changed ? `tenant ${options.tenant}: policy set (revision ${result.revision})` : `tenant ${options.tenant}: policy unchanged`);
       } catch (error) {
+        if (error instanceof PreconditionFailedError) {
+          print(`tenant ${options.tenant}: not set: the policy changed while this command ran; run it again`);
+          process.exitCode = 1;
+          return;
+        }
         if (!(error instanceof ApiKeyError)) throw error;
         print(`tenant ${options.tenant}: refused: ${error.message}`);
         process.exitCode = 1;

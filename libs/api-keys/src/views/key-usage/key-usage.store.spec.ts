@@ -58,4 +58,20 @@ describe.each(DIALECTS)('key usage (%s)', (dialect) => {
     expect(second.rows.map((key) => key.keyId)).toEqual([usedLongAgo.keyId]);
     expect(second.next).toBeUndefined();
   });
+
+  it('saves more due keys at once than one statement may bind (SQLite allows 32,766 parameters), and merges them on the next flush', async () => {
+    const tenantId = newTenant();
+    const keyIds = Array.from({ length: 9_000 }, (_, index) => `${tenantId}-usage-${index}`);
+    await usage().save(keyIds.map((keyId) => ({ keyId, tenantId, lastUsedAt: at(100), lastUsedFrom: ['10.0.0.1'] })));
+    await usage().save(keyIds.map((keyId) => ({ keyId, tenantId, lastUsedAt: at(200), lastUsedFrom: ['10.0.0.2'] })));
+    const { live } = readModel();
+    const stored = await live.db
+      .selectFrom(live.table('key_usage'))
+      .select(['usage_key_id', 'last_used_at', 'last_used_from'])
+      .where('usage_tenant_id', '=', tenantId)
+      .execute();
+    expect(stored).toHaveLength(keyIds.length);
+    expect(new Set(stored.map((record) => record.last_used_at))).toEqual(new Set([at(200)]));
+    expect(new Set(stored.map((record) => record.last_used_from))).toEqual(new Set([JSON.stringify(['10.0.0.2', '10.0.0.1'])]));
+  });
 });

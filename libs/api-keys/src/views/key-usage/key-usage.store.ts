@@ -1,5 +1,5 @@
-import type { ViewDatabase } from '@keystream/read-model';
-import { KEY_USAGE_ADDRESSES, KEY_USAGE_TABLE, type KeyUsageDatabase } from './key-usage.table.js';
+import { type ViewDatabase, selectByKeys, upsertByKey } from '@keystream/read-model';
+import { KEY_USAGE_ADDRESSES, KEY_USAGE_COLUMNS, KEY_USAGE_TABLE, type KeyUsageDatabase, type KeyUsageTable } from './key-usage.table.js';
 
 export const KEY_USAGE_STORE = Symbol('KEY_USAGE_STORE');
 
@@ -26,19 +26,18 @@ export interface KeyUsageStore {
 export const mergeAddresses = (newer: readonly string[], older: readonly string[]): string[] =>
   [...new Set([...newer, ...older])].slice(0, KEY_USAGE_ADDRESSES);
 
+/**
+ * Reads and writes through the read model's keyed-row helpers: the keys go in as one array and the
+ * rows in statements of a bounded size, so a flush of any number of due keys stays under SQLite's
+ * bound-parameter limit (one statement over every key failed past about 8,000 of them).
+ */
 export function keyUsageStore(views: ViewDatabase<KeyUsageDatabase>): KeyUsageStore {
-  const { db } = views;
-  const table = views.table(KEY_USAGE_TABLE);
   return {
     async save(usages) {
       if (usages.length === 0) return;
-      const stored = await db
-        .selectFrom(table)
-        .select(['usage_key_id', 'last_used_at', 'last_used_from'])
-        .where('usage_key_id', 'in', usages.map((usage) => usage.keyId))
-        .execute();
+      const stored = await selectByKeys<KeyUsageTable>(views, KEY_USAGE_TABLE, 'usage_key_id', usages.map((usage) => usage.keyId));
       const before = new Map(stored.map((record) => [record.usage_key_id, record]));
-      const records = usages.map((usage) => {
+      const records = usages.map((usage): KeyUsageTable => {
         const old = before.get(usage.keyId);
         const olderAddresses = old ? (JSON.parse(old.last_used_from) as string[]) : [];
         const newer = !old || usage.lastUsedAt >= old.last_used_at;
@@ -49,16 +48,7 @@ export function keyUsageStore(views: ViewDatabase<KeyUsageDatabase>): KeyUsageSt
           last_used_from: JSON.stringify(newer ? mergeAddresses(usage.lastUsedFrom, olderAddresses) : mergeAddresses(olderAddresses, usage.lastUsedFrom)),
         };
       });
-      await db
-        .insertInto(table)
-        .values(records)
-        .onConflict((oc) =>
-          oc.column('usage_key_id').doUpdateSet((eb) => ({
-            last_used_at: eb.ref('excluded.last_used_at'),
-            last_used_from: eb.ref('excluded.last_used_from'),
-          })),
-        )
-        .execute();
+      await upsertByKey(views, KEY_USAGE_TABLE, 'usage_key_id', KEY_USAGE_COLUMNS, records as unknown as Record<string, unknown>[]);
     },
   };
 }
