@@ -59,7 +59,7 @@ export class ProcessingRuntime {
     private readonly logger: ProcessorLogger,
     private readonly options: RuntimeOptions,
   ) {
-    this.waiter = new CaughtUpWaiter(readModel, projections.map((projection) => projection.name));
+    this.waiter = new CaughtUpWaiter(readModel, projections);
     for (const projection of projections) this.add(projectionConsumer(readModel, projection));
   }
 
