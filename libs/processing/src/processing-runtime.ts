@@ -138,8 +138,9 @@ export class ProcessingRuntime {
       await Promise.race([lease.lost, aborted(signal, stopped.signal)]);
       stopped.abort();
       this.waiter.setProcessingHere(false);
-      await Promise.all([rebuilding, ...tasks]);
-      await Promise.all(this.processors.map((processor) => processor.stop()));
+      // The processors stop at once, not after a task's or rebuild's current pass: another instance
+      // may hold the lease already.
+      await Promise.all([rebuilding, ...tasks, ...this.processors.map((processor) => processor.stop())]);
       await lease.release();
       if (!signal.aborted) this.logger.warn({}, 'processing lease lost; standing by');
     }
