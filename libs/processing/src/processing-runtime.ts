@@ -77,8 +77,8 @@ export class ProcessingRuntime {
     this.tasks.push(task);
   }
 
-  status(): { role: string; processors: ProcessorStatus[] } {
-    return { role: this.role, processors: this.processors.map((processor) => processor.status()) };
+  status(): { role: string; processors: ProcessorStatus[]; tasks: string[] } {
+    return { role: this.role, processors: this.processors.map((processor) => processor.status()), tasks: this.tasks.map((task) => task.name) };
   }
 
   /**
