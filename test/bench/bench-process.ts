@@ -42,11 +42,17 @@ async function serve(script: string, env: Record<string, string>, probePath: str
   const child = spawn(process.execPath, [...args, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 180_000; // generous: on a saturated machine start-up alone has taken over a minute
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
-    if (await fetch(`${base}${probePath}`).then((r) => r.ok, () => false)) break;
-    if (Date.now() > deadline) throw new Error(`${script} did not start`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+      if (await fetch(`${base}${probePath}`).then((r) => r.ok, () => false)) break;
+      if (Date.now() > deadline) throw new Error(`${script} did not start`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  } catch (error) {
+    // Never leave a half-started server behind (it would hold its port and the machine's cores).
+    if (child.exitCode === null) child.kill('SIGTERM');
+    throw error;
   }
   return {
     port,

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import pg from 'pg';
+import { freePort } from './bench-process.js';
 import { round, writeResult } from './bench-report.js';
 
 /**
@@ -26,8 +27,8 @@ const WARMUP_SECONDS = Number(process.env.BENCH_COMMAND_WARMUP_SECONDS ?? 2);
 const CLIENTS = [1, 20];
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SECRET = 'bench-secret-bench-secret-bench-secret-01';
-const PORT = Number(process.env.BENCH_COMMAND_PORT ?? 18_299);
-const base = `http://127.0.0.1:${PORT}`;
+/** A free port per server (BENCH_COMMAND_PORT pins one), so a busy fixed port cannot make the bench probe another process. */
+let base = '';
 const API = process.env.BENCH_COMMAND_API ?? 'dist/apps/api/src/main.js';
 const RESULT_NAME = process.env.BENCH_COMMAND_RESULT ?? 'commands';
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
@@ -46,8 +47,11 @@ const toRun = (setup: string, clients: number, load: LoadResult): Run => ({
   setup, clients, commandsPerSecond: round(load.perSecond, 0), p50Ms: round(load.p50), p90Ms: round(load.p90), p99Ms: round(load.p99), maxMs: round(load.max), commands: load.commands,
 });
 
-const startServer = (script: string, env: NodeJS.ProcessEnv): ChildProcess =>
-  spawn(process.execPath, [script], { env: { ...process.env, ...env, PORT: String(PORT) }, stdio: ['ignore', 'ignore', 'inherit'] });
+const startServer = async (script: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> => {
+  const port = process.env.BENCH_COMMAND_PORT ? Number(process.env.BENCH_COMMAND_PORT) : await freePort();
+  base = `http://127.0.0.1:${port}`;
+  return spawn(process.execPath, [script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+};
 
 const stopServer = async (server: ChildProcess): Promise<void> => {
   if (server.exitCode !== null) return;
@@ -69,7 +73,7 @@ const runs: Run[] = [];
 
 // Baseline: the bare durable insert.
 {
-  const server = startServer(here('./commands-baseline-server.js'), {});
+  const server = await startServer(here('./commands-baseline-server.js'), {});
   try {
     await waitUntilUp('/healthz');
     for (const clients of CLIENTS) runs.push(toRun('baseline: Fastify POST + one synchronous=FULL SQLite insert', clients, await runLoad({ token: '', keys: Array.from({ length: clients }, (_, i) => `k${i}`), clients, kind: 'baseline' })));
@@ -81,7 +85,7 @@ const runs: Run[] = [];
 for (const readModel of ['sqlite', 'postgres'] as const) {
   const dataDir = mkdtempSync(join(tmpdir(), 'keystream-bench-commands-'));
   const schema = `bench_commands_${randomBytes(4).toString('hex')}`;
-  const server = startServer(API, {
+  const server = await startServer(API, {
     HOST: '127.0.0.1', DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_TENANT: '0', MAX_KEYS_PER_USER: '100',
     ...(readModel === 'postgres' ? { READ_MODEL: 'postgres', DATABASE_URL, DATABASE_SCHEMA: schema } : { READ_MODEL: 'sqlite' }),
   });

@@ -16,12 +16,13 @@ import { InfrastructureModule } from '@keystream/runtime';
  */
 export async function withCliContext<T>(work: (context: INestApplicationContext, config: AppConfig) => Promise<T>): Promise<T> {
   // The CLI runs the projections (its commands wait for them) but never the audit relay: the
-  // service or the worker publishes, so one short-lived process never races them on Kafka.
+  // service or the worker publishes, so one short-lived process never races them on Kafka. Nor the
+  // leader tasks: `expiry-notices due` must change nothing (`expiry-notices pass` runs its pass itself).
   const config = { ...loadConfig(), AUDIT_SINK: 'none' as const };
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   @Module({
     imports: [
-      InfrastructureModule.forRoot({ config, logger, views: ALL_VIEWS, runProcessors: true }),
+      InfrastructureModule.forRoot({ config, logger, views: ALL_VIEWS, runProcessors: true, runLeaderTasks: false }),
       ApiKeyCommandsModule,
     ],
   })

@@ -141,4 +141,40 @@ describe('CaughtUpWaiter', () => {
     delete positions.verification;
     expect(await waiter.lowestCheckpoint()).toBeUndefined();
   });
+
+  describe('with stream filters (a view whose checkpoint does not move for foreign events)', () => {
+    // The directory view stands still at 1, as a filtered EventStoreDB subscription leaves it until
+    // the server's next checkpoint; the key views have passed the key event at 5.
+    const projections = [
+      { name: 'listing', filter: { streamNamePrefixes: ['apikey-'] } },
+      { name: 'directory-users', filter: { streamNamePrefixes: ['directory-user-'] } },
+    ];
+
+    it('waits only for the views that read the stream appended to', async () => {
+      const waiter = new CaughtUpWaiter(checkpointsAt({ listing: 5, 'directory-users': 1 }), projections);
+      const started = Date.now();
+      expect(await waiter.waitFor(sequencePosition(5n), 2_000, 'apikey-k1')).toBe(true);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      // a directory event still waits for the directory view, and without a stream name for all
+      expect(await waiter.waitFor(sequencePosition(5n), 40, 'directory-user-t1-u1')).toBe(false);
+      expect(await waiter.waitFor(sequencePosition(5n), 40)).toBe(false);
+    });
+
+    it('is settled by the commits of the views that read the stream alone', async () => {
+      const waiter = new CaughtUpWaiter(checkpointsAt({}), projections);
+      waiter.advanced('listing', sequencePosition(5n));
+      expect(await waiter.waitFor(sequencePosition(5n), 40, 'apikey-k1')).toBe(true);
+    });
+
+    it('answers at once for a stream no view reads', async () => {
+      const waiter = new CaughtUpWaiter(checkpointsAt({}), projections);
+      expect(await waiter.waitFor(sequencePosition(5n), 40, 'tenant-t1')).toBe(true);
+    });
+
+    it('tells the lowest checkpoint of the views that may read the given streams', async () => {
+      const waiter = new CaughtUpWaiter(checkpointsAt({ listing: 5, 'directory-users': 1 }), projections);
+      expect(await waiter.lowestCheckpoint({ streamNamePrefixes: ['apikey-'] })).toEqual(sequencePosition(5n));
+      expect(await waiter.lowestCheckpoint()).toEqual(sequencePosition(1n));
+    });
+  });
 });

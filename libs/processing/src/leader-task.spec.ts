@@ -79,4 +79,19 @@ describe('leader tasks (time-driven work such as expiry notices)', () => {
     await standby.stop();
     expect(second.seen).toEqual({ started: 1, aborted: 1 });
   });
+
+  it('stop the processors when leading ends, without waiting for a task that is slow to notice', async () => {
+    let finishTask!: () => void;
+    const stubborn: LeaderTask = { name: 'stubborn', run: () => new Promise<void>((resolve) => (finishTask = resolve)) };
+    const runtime = new ProcessingRuntime(eventStore, readModels[0]!, [], silent, { enabled: true, leaseRetryMs: 50 });
+    runtime.add({ name: 'relay', filter: { streamNamePrefixes: ['none-'] }, consume: async () => {}, loadCheckpoint: async () => undefined });
+    runtime.addTask(stubborn);
+    runtime.start();
+    await until(() => runtime.status().role === 'leader' && runtime.status().processors[0]!.state === 'live');
+    const stopping = runtime.stop();
+    await until(() => runtime.status().processors[0]!.state === 'stopped');
+    finishTask();
+    await stopping;
+  });
 });
+

@@ -59,7 +59,7 @@ export class ProcessingRuntime {
     private readonly logger: ProcessorLogger,
     private readonly options: RuntimeOptions,
   ) {
-    this.waiter = new CaughtUpWaiter(readModel, projections.map((projection) => projection.name));
+    this.waiter = new CaughtUpWaiter(readModel, projections);
     for (const projection of projections) this.add(projectionConsumer(readModel, projection));
   }
 
@@ -77,8 +77,8 @@ export class ProcessingRuntime {
     this.tasks.push(task);
   }
 
-  status(): { role: string; processors: ProcessorStatus[] } {
-    return { role: this.role, processors: this.processors.map((processor) => processor.status()) };
+  status(): { role: string; processors: ProcessorStatus[]; tasks: string[] } {
+    return { role: this.role, processors: this.processors.map((processor) => processor.status()), tasks: this.tasks.map((task) => task.name) };
   }
 
   /**
@@ -138,8 +138,9 @@ export class ProcessingRuntime {
       await Promise.race([lease.lost, aborted(signal, stopped.signal)]);
       stopped.abort();
       this.waiter.setProcessingHere(false);
-      await Promise.all([rebuilding, ...tasks]);
-      await Promise.all(this.processors.map((processor) => processor.stop()));
+      // The processors stop at once, not after a task's or rebuild's current pass: another instance
+      // may hold the lease already.
+      await Promise.all([rebuilding, ...tasks, ...this.processors.map((processor) => processor.stop())]);
       await lease.release();
       if (!signal.aborted) this.logger.warn({}, 'processing lease lost; standing by');
     }

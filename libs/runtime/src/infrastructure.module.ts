@@ -34,8 +34,13 @@ class OrderlyShutdown implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class InfrastructureModule {
-  static forRoot(options: { config: AppConfig; logger: Logger; views: readonly (Projection & ViewSchema)[]; runProcessors: boolean }): DynamicModule {
-    const { config, logger, views, runProcessors } = options;
+  /**
+   * `runLeaderTasks: false` (default true): the lease holder runs the processors but not the
+   * time-driven tasks (the expiry-notice pass), for a short-lived process such as the CLI, where
+   * every invocation may lead and must not record notices as a side effect of another command.
+   */
+  static forRoot(options: { config: AppConfig; logger: Logger; views: readonly (Projection & ViewSchema)[]; runProcessors: boolean; runLeaderTasks?: boolean }): DynamicModule {
+    const { config, logger, views, runProcessors, runLeaderTasks = true } = options;
     return {
       module: InfrastructureModule,
       providers: [
@@ -62,7 +67,7 @@ export class InfrastructureModule {
             });
             // The relay decodes with the api-keys codec, handed in here so audit-bus never loads api-keys.
             if (auditPublisher) runtime.add(auditRelay(auditPublisher, readModel, decodeAuditedEvent));
-            runtime.addTask(new ExpiryNoticeProcessor(eventStore, expiryNoticeQueries(readModel.live), clock, logger.child({ component: 'expiry-notices' })));
+            if (runLeaderTasks) runtime.addTask(new ExpiryNoticeProcessor(eventStore, expiryNoticeQueries(readModel.live), clock, logger.child({ component: 'expiry-notices' })));
             return runtime;
           },
         },

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { ExpiryNoticeProcessor, expiryNoticeQueries } from '@keystream/api-keys';
+import { API_KEY_STREAM_PREFIX, ExpiryNoticeProcessor, expiryNoticeQueries } from '@keystream/api-keys';
 import { CLOCK, type Clock } from '@keystream/clock';
-import { EVENT_STORE, type EventStore } from '@keystream/event-store';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@keystream/event-store';
 import { CaughtUpWaiter } from '@keystream/processing';
 import { READ_MODEL, type ReadModel } from '@keystream/read-model';
 import { withCliContext } from '../cli-context.js';
@@ -35,8 +35,24 @@ export const expiryNoticesCommand = () => {
   return notices;
 };
 
-/** The views, caught up with the log as it is now, so "due" is not answered from a stale view. */
-async function caughtUp(eventStore: EventStore, waiter: CaughtUpWaiter): Promise<void> {
-  const head = await eventStore.headPosition();
-  if (head && !(await waiter.waitFor(head, 30_000))) throw new Error('The views did not catch up with the log within 30 s');
+const KEY_STREAMS = { streamNamePrefixes: [API_KEY_STREAM_PREFIX] };
+
+/**
+ * The key views, caught up with every key event in the log as it is now, so "due" is not answered
+ * from a stale view. It waits for the newest key event, for the views that read key streams only:
+ * not for the log's head, which on EventStoreDB a filtered view reaches only at the server's next
+ * checkpoint when the head is another stream's event.
+ */
+export async function caughtUp(eventStore: EventStore, waiter: CaughtUpWaiter, timeoutMs = 30_000): Promise<void> {
+  let after = await waiter.lowestCheckpoint(KEY_STREAMS);
+  let newest: RecordedEvent | undefined;
+  for (;;) {
+    const page = await eventStore.readAll({ after, maxCount: 1_000, filter: KEY_STREAMS });
+    newest = page.events.at(-1) ?? newest;
+    if (page.isEnd || page.events.length === 0) break;
+    after = newest!.position;
+  }
+  if (newest && !(await waiter.waitFor(newest.position, timeoutMs, newest.streamName))) {
+    throw new Error(`The key views did not catch up with the log within ${timeoutMs / 1000} s`);
+  }
 }

@@ -22,6 +22,8 @@ import { KeyVerificationCache } from './key-verification.cache.js';
 const MAX_ATTEMPTS = 5;
 /** Views further behind than this are not waited for: a create is refused at once. */
 const MAX_PENDING_KEY_EVENTS = 100;
+/** The key streams: only the views that read them matter to a key decision. */
+const KEY_STREAMS = { streamNamePrefixes: [API_KEY_STREAM_PREFIX] };
 
 export interface RunOptions {
   /** From If-Match: a conflict with it is a 412, never retried. */
@@ -74,7 +76,7 @@ export class ApiKeyCommandRunner {
           ),
           current < 0n ? 'no_stream' : current,
         );
-        await this.waitForViews(keyId, appended.position);
+        await this.waitForViews(keyId, streamName, appended.position);
         // The views show the change: this instance's next request for the key reads it from them.
         this.verifications?.forget(keyId);
         return { revision: appended.nextExpectedRevision, changed: true, events };
@@ -99,12 +101,12 @@ export class ApiKeyCommandRunner {
       this.logger.warn(`Refusing a create: the views ${reason}`);
       throw new ViewsBehindError();
     };
-    const shown = await this.waiter.lowestCheckpoint().catch((error: unknown) => refuse(`could not be read (${describeError(error)})`));
-    const pending = await this.eventStore.readAll({ after: shown, maxCount: MAX_PENDING_KEY_EVENTS, filter: { streamNamePrefixes: [API_KEY_STREAM_PREFIX] } });
+    const shown = await this.waiter.lowestCheckpoint(KEY_STREAMS).catch((error: unknown) => refuse(`could not be read (${describeError(error)})`));
+    const pending = await this.eventStore.readAll({ after: shown, maxCount: MAX_PENDING_KEY_EVENTS, filter: KEY_STREAMS });
     const newest = pending.events.at(-1);
     if (!newest) return;
     if (!pending.isEnd) refuse(`are more than ${MAX_PENDING_KEY_EVENTS} key events behind`);
-    const caughtUp = await this.waiter.waitFor(newest.position, timeoutMs).catch((error: unknown) => refuse(`could not be read (${describeError(error)})`));
+    const caughtUp = await this.waiter.waitFor(newest.position, timeoutMs, newest.streamName).catch((error: unknown) => refuse(`could not be read (${describeError(error)})`));
     if (!caughtUp) refuse(`did not show every key event within ${timeoutMs} ms`);
   }
 
@@ -112,9 +114,9 @@ export class ApiKeyCommandRunner {
    * Read-your-writes, best effort: the event is already durable, so whatever happens here (a
    * timeout, the read model down) the command has succeeded and must say so.
    */
-  private async waitForViews(keyId: string, position: AppendResult['position']): Promise<void> {
+  private async waitForViews(keyId: string, streamName: string, position: AppendResult['position']): Promise<void> {
     const timeoutMs = this.timeoutMs;
-    const shown = await this.waiter.waitFor(position, timeoutMs).catch((error: unknown) => {
+    const shown = await this.waiter.waitFor(position, timeoutMs, streamName).catch((error: unknown) => {
       this.logger.warn(`Could not check the views for key ${keyId}: ${describeError(error)}`);
       return false;
     });

@@ -80,7 +80,7 @@ export class KeyVerificationCache implements OnModuleDestroy {
   /** One look for changes (what the loop runs every INVALIDATION_POLL_MS); public for the spec. */
   async look(): Promise<void> {
     try {
-      const shown = await this.waiter.lowestCheckpoint();
+      const shown = await this.waiter.lowestCheckpoint({ streamNamePrefixes: [API_KEY_STREAM_PREFIX] });
       if (shown === undefined) return this.forgetAll(undefined);
       if (this.seen === undefined) this.forgetAll(shown);
       else if (comparePositions(shown, this.seen) > 0) await this.forgetChangedUpTo(shown);

@@ -52,7 +52,7 @@ export class DirectoryCommandRunner {
           events.map((event) => toDirectoryEventToAppend(event, { eventId: this.ids.newEventId(), now: command.now, correlationId })),
           current < 0n ? 'no_stream' : current,
         );
-        const shown = await this.waiter.waitFor(appended.position, this.timeoutMs).catch((error: unknown) => {
+        const shown = await this.waiter.waitFor(appended.position, this.timeoutMs, streamName).catch((error: unknown) => {
           this.logger.warn(`Could not check the views for directory user ${userId}: ${describeError(error)}`);
           return false;
         });

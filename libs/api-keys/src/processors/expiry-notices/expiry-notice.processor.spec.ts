@@ -127,6 +127,26 @@ describe.each(DIALECTS)('expiry-notice processor (%s read model)', (dialect) => 
     expect(await notices(deleted!)).toEqual(['7d']);
   });
 
+  it('stops a pass at the next key once its signal aborts (the lease is lost)', async () => {
+    const expiry = new Date('2027-09-01T00:00:00.000Z');
+    const keys = await Promise.all(Array.from({ length: 3 }, () => createKey(expiry)));
+    await project();
+    const lost = new AbortController();
+    // The store aborts the signal right after the first notice is written, as a lease lost mid-pass.
+    const base = store();
+    const aborting = Object.create(base) as EventStore;
+    aborting.appendToStream = async (...args) => {
+      const result = await base.appendToStream(...args);
+      lost.abort(new Error('lease lost'));
+      return result;
+    };
+    const clock = new FixedClock(new Date(expiry.getTime() - 7 * DAY));
+    const processor = new ExpiryNoticeProcessor(aborting, expiryNoticeQueries(views.readModel.live), clock, silent, { pageSize: 2 });
+    await expect(processor.pass(lost.signal)).rejects.toThrow('lease lost');
+    const recorded = await Promise.all(keys.map(notices));
+    expect(recorded.flat()).toEqual(['7d']);
+  });
+
   it('names a notice by key and revision, so a resend is the same append', () => {
     expect(noticeEventId('k1', 3n, 0)).toBe(noticeEventId('k1', 3n, 0));
     expect(noticeEventId('k1', 3n, 0)).not.toBe(noticeEventId('k1', 4n, 0));

@@ -48,24 +48,33 @@ export class ExpiryNoticeProcessor {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
-        const recorded = await this.pass();
+        const recorded = await this.pass(signal);
         if (recorded > 0) this.logger.info({ recorded }, 'expiry notices recorded');
       } catch (error) {
+        if (signal.aborted) break;
         this.logger.warn({ err: error }, 'expiry-notice pass failed; retrying at the next one');
       }
       await sleep(this.options.intervalMs ?? 60_000, undefined, { signal }).catch(() => undefined);
     }
   }
 
-  /** One pass over every key due now; returns how many notices this instance recorded. */
-  async pass(): Promise<number> {
+  /**
+   * One pass over every key due now; returns how many notices this instance recorded. Once `signal`
+   * aborts (the lease is lost), it stops before the next key or page with the signal's reason: a
+   * stale leader records nothing more, and the next lease holder's pass resumes from the view.
+   */
+  async pass(signal?: AbortSignal): Promise<number> {
     const now = this.clock.now();
     const pageSize = this.options.pageSize ?? 200;
     let recorded = 0;
     let after: { keyId: string; nextNoticeAt: string } | undefined;
     for (;;) {
+      signal?.throwIfAborted();
       const rows = await this.queries.dueForNotice(now, pageSize, after);
-      for (const row of rows) recorded += await this.note(row, now);
+      for (const row of rows) {
+        signal?.throwIfAborted();
+        recorded += await this.note(row, now);
+      }
       const last = rows.at(-1);
       if (rows.length < pageSize || !last?.nextNoticeAt) return recorded;
       after = { keyId: last.keyId, nextNoticeAt: last.nextNoticeAt };

@@ -41,7 +41,7 @@ export const expiryNoticeRows: KeyedRows<ExpiryNoticeRow> = {
     const records = await selectByKeys<Selectable<ExpiryNoticeTable>>(views, EXPIRY_NOTICE_TABLE, 'key_id', keyIds);
     return new Map(records.map((record) => [record.key_id, fromRecord(record)]));
   },
-  save: (views, rows) => upsertByKey(views, EXPIRY_NOTICE_TABLE, 'key_id', EXPIRY_NOTICE_COLUMNS, rows.map(toRecord)),
+  save: (views, rows) => upsertByKey(views, EXPIRY_NOTICE_TABLE, 'key_id', EXPIRY_NOTICE_COLUMNS, rows.map(toRecord), { newerBy: 'revision' }),
 };
 
 const toRecord = (row: ExpiryNoticeRow): Insertable<ExpiryNoticeTable> => ({

@@ -64,6 +64,20 @@ describe('SqliteEventStore group commit', () => {
     expect(all.events).toHaveLength(2);
   });
 
+  it('refuses only the append whose own data cannot be written (a BigInt, a cycle, no events), keeping the rest of its group', async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const good = `apikey-${randomUUID()}`;
+    const [bigint, cycle, empty, kept] = await Promise.allSettled([
+      store.appendToStream(`apikey-${randomUUID()}`, [{ ...event(), data: { n: 1n } }], 'no_stream'),
+      store.appendToStream(`apikey-${randomUUID()}`, [{ ...event(), metadata: cyclic }], 'no_stream'),
+      store.appendToStream(`apikey-${randomUUID()}`, [], 'no_stream'),
+      store.appendToStream(good, [event()], 'no_stream'),
+    ]);
+    expect([bigint.status, cycle.status, empty.status, kept.status]).toEqual(['rejected', 'rejected', 'rejected', 'fulfilled']);
+    expect(await store.readStream(good)).toHaveLength(1);
+  });
+
   it('writes what is queued when closed, and an answered append is in the file when it is opened again', async () => {
     const stream = `apikey-${randomUUID()}`;
     const appended = store.appendToStream(stream, [event()], 'no_stream');

@@ -46,6 +46,8 @@ interface EventRow {
 interface PendingAppend {
   readonly streamName: string;
   readonly events: readonly EventToAppend[];
+  /** Each event's data and metadata as JSON, made before queueing (a failure there is this append's alone). */
+  readonly serialised: readonly { data: string; metadata: string }[];
   readonly expectedRevision: ExpectedRevision;
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
@@ -110,7 +112,16 @@ export class SqliteEventStore implements EventStore {
 
   appendToStream(streamName: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ streamName, events, expectedRevision, resolve, reject });
+      // Checked and serialised here, not in the group's transaction: an append whose own data is
+      // unusable (no events, a BigInt or a cycle JSON cannot write) is refused alone.
+      if (events.length === 0) return reject(new TypeError(`An append to ${streamName} needs at least one event`));
+      let serialised: PendingAppend['serialised'];
+      try {
+        serialised = events.map((event) => ({ data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) }));
+      } catch (error) {
+        return reject(error);
+      }
+      this.pending.push({ streamName, events, serialised, expectedRevision, resolve, reject });
       this.flushScheduled ??= setImmediate(() => this.flush());
     });
   }
@@ -137,7 +148,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** One append inside the group's transaction; throws (its savepoint undone) to refuse it. */
-  private appendOne({ streamName, events, expectedRevision }: PendingAppend, recordedAt: string): AppendResult {
+  private appendOne({ streamName, events, serialised, expectedRevision }: PendingAppend, recordedAt: string): AppendResult {
     const stream = (this.statements.stream.all(streamName) as EventRow[]).map(toRecordedEvent);
     const outcome = appendOutcome(streamName, stream, events, expectedRevision);
     if (outcome.kind === 'conflict') throw new ConcurrencyError(streamName, outcome.expected, outcome.actual);
@@ -149,8 +160,8 @@ export class SqliteEventStore implements EventStore {
         streamName,
         revision: stream.length + index,
         type: event.type,
-        data: JSON.stringify(event.data),
-        metadata: JSON.stringify(event.metadata),
+        data: serialised[index]!.data,
+        metadata: serialised[index]!.metadata,
         recordedAt,
       });
     });

@@ -167,11 +167,13 @@ function inShadowTransaction<T>(db: Kysely<SharedDatabase>, dialect: ReadModelDi
   return db.connection().execute(async (connection) => {
     const { rows: [synchronous] } = await sql<{ synchronous: number }>`pragma synchronous`.execute(connection);
     const { rows: [autocheckpoint] } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(connection);
-    await sql`pragma synchronous = NORMAL`.execute(connection);
-    // A shadow batch of thousands of rows outgrows the default 1,000-page log at every commit, and
-    // each checkpoint syncs the file: checkpoint every SHADOW_CHECKPOINT_PAGES instead.
-    await sql.raw(`pragma wal_autocheckpoint = ${SHADOW_CHECKPOINT_PAGES}`).execute(connection);
+    // The try starts before the first change, so a failure after it still puts both settings back
+    // on this pooled connection (a live commit on it must never run at NORMAL).
     try {
+      await sql`pragma synchronous = NORMAL`.execute(connection);
+      // A shadow batch of thousands of rows outgrows the default 1,000-page log at every commit, and
+      // each checkpoint syncs the file: checkpoint every SHADOW_CHECKPOINT_PAGES instead.
+      await sql.raw(`pragma wal_autocheckpoint = ${SHADOW_CHECKPOINT_PAGES}`).execute(connection);
       return await connection.transaction().execute((trx) => work(new KyselyViewTransaction(trx, dialect, SHADOW, schema)));
     } finally {
       await sql.raw(`pragma synchronous = ${Number(synchronous?.synchronous ?? 2)}`).execute(connection);
