@@ -9,7 +9,7 @@ const row: KeyVerificationRow = {
   keyId: 'key-1',
   tenantId: 'tenant-a',
   ownerId: 'alice',
-  scope: 'own',
+  scope: 'user',
   secretHash: 'h',
   previousSecretHash: '',
   previousValidUntil: '',
