@@ -146,6 +146,37 @@ describe.each(READ_MODELS)('SCIM directory (%s read model)', (kind) => {
       expect((await scim(h.current, acme, 'DELETE', `/scim/v2/Users/${id}`)).status).toBe(204);
     });
 
+    it('a rename ends access for the former user name: its keys are revoked, and no other user can take the name', async () => {
+      const formerName = `${randomId('renamed')}@acme.example`;
+      const newName = `${randomId('renamed-to')}@acme.example`;
+      const id = await provision(h.current, acme, formerName);
+      const before = await actor(acme.tenant, { userId: formerName });
+      const key = await h.current.createKey(before.headers, createBody('made-before-rename'));
+
+      const renamed = await scim(h.current, acme, 'PATCH', `/scim/v2/Users/${id}`, patchOps({ op: 'replace', path: 'userName', value: newName }));
+      expect(renamed.status, renamed.text).toBe(200);
+      // The former name is a tombstone: refused at once, and the processor revokes the keys made under it.
+      await refusedSoon(key.apiKey);
+      expectProblem(await h.current.call('GET', '/v1/apiKeys', { headers: before.headers }), 401, 'Unauthorized');
+      await waitUntil(async () => (await keyEvents(key.uid)).some((event) => event.type === 'KeyRevoked'), 10_000, 'the offboarding processor to revoke the key');
+      const revocations = (await keyEvents(key.uid)).filter((event) => event.type === 'KeyRevoked');
+      expect(revocations).toHaveLength(1);
+      expect(revocations[0]!.data).toMatchObject({ reason: 'owner-deactivated', ownerId: formerName });
+      // Nobody else can be provisioned under the former name (it owned keys), in any case, nor renamed to it.
+      expectScimError(await scim(h.current, acme, 'POST', '/scim/v2/Users', userBody(formerName)), 409, 'uniqueness');
+      expectScimError(await scim(h.current, acme, 'POST', '/scim/v2/Users', userBody(formerName.toUpperCase())), 409, 'uniqueness');
+      const otherId = await provision(h.current, acme, `${randomId('other')}@acme.example`);
+      expectScimError(await scim(h.current, acme, 'PATCH', `/scim/v2/Users/${otherId}`, patchOps({ op: 'replace', path: 'userName', value: formerName })), 409, 'uniqueness');
+      // The user signs in under the new name; their key made before stays revoked.
+      const after = await actor(acme.tenant, { userId: newName });
+      expect((await h.current.call('GET', '/v1/apiKeys', { headers: after.headers })).status).toBe(200);
+      expect((await h.current.call('GET', '/v1/apiKeys', { headers: asKey(key.apiKey) })).status).toBe(401);
+      // The same user may take their own former name back.
+      const back = await scim(h.current, acme, 'PATCH', `/scim/v2/Users/${id}`, patchOps({ op: 'replace', path: 'userName', value: formerName }));
+      expect(back.status, back.text).toBe(200);
+      expect((await h.current.call('GET', '/v1/apiKeys', { headers: before.headers })).status).toBe(200);
+    });
+
     it('a reactivated user signs in again, but their revoked keys stay revoked', async () => {
       const userName = `${randomId('back')}@acme.example`;
       const id = await provision(h.current, acme, userName);
