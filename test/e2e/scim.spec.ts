@@ -222,6 +222,38 @@ describe.each(READ_MODELS)('SCIM directory (%s read model)', (kind) => {
       expect(await listed(asKey(adminKey.apiKey))).toContain(othersKey.uid);
     });
 
+    it('POST /v1/apiKeys/verify follows the directory: the scope is capped by the owner\'s role, and a deactivated owner\'s key is OWNER_DEACTIVATED', async () => {
+      const checkerName = `${randomId('checker')}@acme.example`;
+      await provision(h.current, acme, checkerName);
+      const checker = await actor(acme.tenant, { userId: checkerName });
+      const verify = async (apiKey: string) => {
+        const response = await h.current.call('POST', '/v1/apiKeys/verify', { headers: checker.headers, body: { key: apiKey } });
+        expect(response.status, response.text).toBe(200);
+        return response.json as { valid: boolean; code: string; scope?: string; ownerUid?: string };
+      };
+      const adminName = `${randomId('verified-boss')}@acme.example`;
+      const adminId = await provision(h.current, acme, adminName);
+      await setAdmin(adminId, true);
+      const admin = await actor(acme.tenant, { admin: true, userId: adminName });
+      const adminKey = await h.current.createKey(admin.headers, createBody('admin-key'));
+      expect(await verify(adminKey.apiKey)).toMatchObject({ valid: true, code: 'VALID', scope: 'tenant', ownerUid: adminName });
+      await setAdmin(adminId, false);
+      expect(await verify(adminKey.apiKey)).toMatchObject({ valid: true, code: 'VALID', scope: 'user' });
+
+      // A key made for a user after the directory deactivated them (the offboarding processor has
+      // already passed that event, so nothing revokes it): valid in the key's own view, refused by the directory.
+      const leaverName = `${randomId('verified-leaver')}@acme.example`;
+      const leaverId = await provision(h.current, acme, leaverName);
+      const leaver = await actor(acme.tenant, { userId: leaverName });
+      const sentinel = await h.current.createKey(leaver.headers, createBody('sentinel'));
+      await scim(h.current, acme, 'PATCH', `/scim/v2/Users/${leaverId}`, patchOps({ op: 'replace', path: 'active', value: false }));
+      await waitUntil(async () => (await keyEvents(sentinel.uid)).some((event) => event.type === 'KeyRevoked'), 10_000, 'the offboarding processor to pass the deactivation');
+      await setAdmin(adminId, true);
+      const madeAfter = await h.current.createKey(admin.headers, createBody('for-the-leaver', { userUid: leaverName }));
+      expect((await keyEvents(madeAfter.uid)).some((event) => event.type === 'KeyRevoked')).toBe(false);
+      expect(await verify(madeAfter.apiKey)).toMatchObject({ valid: false, code: 'OWNER_DEACTIVATED', ownerUid: leaverName });
+    });
+
     it('a user who gains the tenant-admin role does not silently gain admin keys', async () => {
       const userName = `${randomId('promoted')}@acme.example`;
       const id = await provision(h.current, acme, userName);
