@@ -146,6 +146,37 @@ describe.each(READ_MODELS)('SCIM directory (%s read model)', (kind) => {
       expect((await scim(h.current, acme, 'DELETE', `/scim/v2/Users/${id}`)).status).toBe(204);
     });
 
+    it('a rename ends access for the former user name: its keys are revoked, and no other user can take the name', async () => {
+      const formerName = `${randomId('renamed')}@acme.example`;
+      const newName = `${randomId('renamed-to')}@acme.example`;
+      const id = await provision(h.current, acme, formerName);
+      const before = await actor(acme.tenant, { userId: formerName });
+      const key = await h.current.createKey(before.headers, createBody('made-before-rename'));
+
+      const renamed = await scim(h.current, acme, 'PATCH', `/scim/v2/Users/${id}`, patchOps({ op: 'replace', path: 'userName', value: newName }));
+      expect(renamed.status, renamed.text).toBe(200);
+      // The former name is a tombstone: refused at once, and the processor revokes the keys made under it.
+      await refusedSoon(key.apiKey);
+      expectProblem(await h.current.call('GET', '/v1/apiKeys', { headers: before.headers }), 401, 'Unauthorized');
+      await waitUntil(async () => (await keyEvents(key.uid)).some((event) => event.type === 'KeyRevoked'), 10_000, 'the offboarding processor to revoke the key');
+      const revocations = (await keyEvents(key.uid)).filter((event) => event.type === 'KeyRevoked');
+      expect(revocations).toHaveLength(1);
+      expect(revocations[0]!.data).toMatchObject({ reason: 'owner-deactivated', ownerId: formerName });
+      // Nobody else can be provisioned under the former name (it owned keys), in any case, nor renamed to it.
+      expectScimError(await scim(h.current, acme, 'POST', '/scim/v2/Users', userBody(formerName)), 409, 'uniqueness');
+      expectScimError(await scim(h.current, acme, 'POST', '/scim/v2/Users', userBody(formerName.toUpperCase())), 409, 'uniqueness');
+      const otherId = await provision(h.current, acme, `${randomId('other')}@acme.example`);
+      expectScimError(await scim(h.current, acme, 'PATCH', `/scim/v2/Users/${otherId}`, patchOps({ op: 'replace', path: 'userName', value: formerName })), 409, 'uniqueness');
+      // The user signs in under the new name; their key made before stays revoked.
+      const after = await actor(acme.tenant, { userId: newName });
+      expect((await h.current.call('GET', '/v1/apiKeys', { headers: after.headers })).status).toBe(200);
+      expect((await h.current.call('GET', '/v1/apiKeys', { headers: asKey(key.apiKey) })).status).toBe(401);
+      // The same user may take their own former name back.
+      const back = await scim(h.current, acme, 'PATCH', `/scim/v2/Users/${id}`, patchOps({ op: 'replace', path: 'userName', value: formerName }));
+      expect(back.status, back.text).toBe(200);
+      expect((await h.current.call('GET', '/v1/apiKeys', { headers: before.headers })).status).toBe(200);
+    });
+
     it('a reactivated user signs in again, but their revoked keys stay revoked', async () => {
       const userName = `${randomId('back')}@acme.example`;
       const id = await provision(h.current, acme, userName);
@@ -189,6 +220,38 @@ describe.each(READ_MODELS)('SCIM directory (%s read model)', (kind) => {
 
       await setAdmin(adminId, true);
       expect(await listed(asKey(adminKey.apiKey))).toContain(othersKey.uid);
+    });
+
+    it('POST /v1/apiKeys/verify follows the directory: the scope is capped by the owner\'s role, and a deactivated owner\'s key is OWNER_DEACTIVATED', async () => {
+      const checkerName = `${randomId('checker')}@acme.example`;
+      await provision(h.current, acme, checkerName);
+      const checker = await actor(acme.tenant, { userId: checkerName });
+      const verify = async (apiKey: string) => {
+        const response = await h.current.call('POST', '/v1/apiKeys/verify', { headers: checker.headers, body: { key: apiKey } });
+        expect(response.status, response.text).toBe(200);
+        return response.json as { valid: boolean; code: string; scope?: string; ownerUid?: string };
+      };
+      const adminName = `${randomId('verified-boss')}@acme.example`;
+      const adminId = await provision(h.current, acme, adminName);
+      await setAdmin(adminId, true);
+      const admin = await actor(acme.tenant, { admin: true, userId: adminName });
+      const adminKey = await h.current.createKey(admin.headers, createBody('admin-key'));
+      expect(await verify(adminKey.apiKey)).toMatchObject({ valid: true, code: 'VALID', scope: 'tenant', ownerUid: adminName });
+      await setAdmin(adminId, false);
+      expect(await verify(adminKey.apiKey)).toMatchObject({ valid: true, code: 'VALID', scope: 'user' });
+
+      // A key made for a user after the directory deactivated them (the offboarding processor has
+      // already passed that event, so nothing revokes it): valid in the key's own view, refused by the directory.
+      const leaverName = `${randomId('verified-leaver')}@acme.example`;
+      const leaverId = await provision(h.current, acme, leaverName);
+      const leaver = await actor(acme.tenant, { userId: leaverName });
+      const sentinel = await h.current.createKey(leaver.headers, createBody('sentinel'));
+      await scim(h.current, acme, 'PATCH', `/scim/v2/Users/${leaverId}`, patchOps({ op: 'replace', path: 'active', value: false }));
+      await waitUntil(async () => (await keyEvents(sentinel.uid)).some((event) => event.type === 'KeyRevoked'), 10_000, 'the offboarding processor to pass the deactivation');
+      await setAdmin(adminId, true);
+      const madeAfter = await h.current.createKey(admin.headers, createBody('for-the-leaver', { userUid: leaverName }));
+      expect((await keyEvents(madeAfter.uid)).some((event) => event.type === 'KeyRevoked')).toBe(false);
+      expect(await verify(madeAfter.apiKey)).toMatchObject({ valid: false, code: 'OWNER_DEACTIVATED', ownerUid: leaverName });
     });
 
     it('a user who gains the tenant-admin role does not silently gain admin keys', async () => {

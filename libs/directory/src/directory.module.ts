@@ -25,6 +25,9 @@ export class DirectoryModule {
   static forRoot(options: DirectoryOptions): DynamicModule {
     return {
       module: DirectoryModule,
+      // Global for CALLER_STANDING: the key feature's own routes (POST /v1/apiKeys/verify) ask it too,
+      // and ApiKeysModule cannot import this module (it imports ApiKeysModule).
+      global: true,
       imports: [ApiKeysModule],
       controllers: [ScimUsersController, ScimGroupsController],
       providers: [

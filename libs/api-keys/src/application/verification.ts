@@ -1,8 +1,13 @@
 import { type UserCaller, hasExpired } from '../domain/index.js';
 import type { KeyVerificationRow } from '../views/key-verification/key-verification.row.js';
 
-/** Why a presented key was accepted or refused (Unkey's verifyKey codes, where they apply). */
-export const VERIFICATION_CODES = ['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DELETED', 'RATE_LIMITED', 'MALFORMED'] as const;
+/**
+ * Why a presented key was accepted or refused (Unkey's verifyKey codes, where they apply).
+ * OWNER_DEACTIVATED: the key and its secret are good, but the directory (SCIM) has deactivated or
+ * deleted its owner, or the owner name is a renamed user's former name; only POST /v1/apiKeys/verify
+ * answers it (the verifier itself never does; the guard and forward-auth answer 401).
+ */
+export const VERIFICATION_CODES = ['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DELETED', 'RATE_LIMITED', 'MALFORMED', 'OWNER_DEACTIVATED'] as const;
 export type VerificationCode = (typeof VERIFICATION_CODES)[number];
 
 export interface RateLimited {

@@ -76,6 +76,16 @@ export const DIRECTORY_USER_EVENT_SCHEMA_VERSION = 1;
 export const DIRECTORY_USER_STREAM_PREFIX = 'scim-user-';
 export const directoryUserStreamName = (tenantId: string, userId: string): string => `${DIRECTORY_USER_STREAM_PREFIX}${tenantId}-${userId}`;
 
+/**
+ * The user name a rename leaves behind, when it is another name (not the same one in other letter
+ * case; userName is caseExact false). Keys are owned by the user name they were made under, so the
+ * former name's keys stop working and the name stays a tombstone no other user can take.
+ */
+export const formerUserName = (event: DirectoryUserEvent): string | undefined =>
+  event.type === 'DirectoryUserReplaced' && event.data.previousUserName !== undefined && event.data.previousUserName.toLowerCase() !== event.data.userName.toLowerCase()
+    ? event.data.previousUserName
+    : undefined;
+
 /** True for the facts after which the user's keys must stop working (the offboarding processor acts on them). */
 export const endsAccess = (event: DirectoryUserEvent): boolean =>
   event.type === 'DirectoryUserDeactivated' ||

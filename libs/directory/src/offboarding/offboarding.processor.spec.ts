@@ -58,6 +58,23 @@ describe('the offboarding processor', () => {
     expect(cp.current()).toBe('5');
   });
 
+  it('ends access for the name a rename leaves: revokes the keys owned by the former user name, not for a change of letter case', async () => {
+    const calls: unknown[] = [];
+    const revocation: KeyRevocation = { revokeAll: async (caller, userId, options) => (calls.push({ caller, userId, reason: options.reason }), { count: 1, revoked: 1 }) };
+    const renamed = { tenantId: 'acme', userId: 'id-erin' };
+    const cp = checkpoints();
+    await offboardingProcessor(revocation, cp.store, { info: () => undefined }).consume(
+      [
+        recorded({ type: 'DirectoryUserReplaced', data: { ...renamed, userName: 'erin@new.example', previousUserName: 'erin@old.example', profile: {}, replacedAt: 't' } }, 1),
+        recorded({ type: 'DirectoryUserReplaced', data: { ...renamed, userName: 'Erin@New.example', previousUserName: 'erin@new.example', profile: {}, replacedAt: 't' } }, 2),
+        recorded({ type: 'DirectoryUserReplaced', data: { ...renamed, userName: 'Erin@New.example', profile: { displayName: 'Erin' }, replacedAt: 't' } }, 3),
+      ],
+      { expected: undefined, next: '3' },
+    );
+    expect(calls).toEqual([{ caller: { kind: 'system', tenantId: 'acme' }, userId: 'erin@old.example', reason: 'owner-deactivated' }]);
+    expect(cp.current()).toBe('3');
+  });
+
   it('is resumable: interrupted mid-batch, the checkpoint stays, and the re-run finishes the batch', async () => {
     const revokedKeys = new Set<string>();
     let failOnBob = true;

@@ -130,8 +130,17 @@ export const resolvePath = (path: string): Target => {
     attribute: extension ? `${ENTERPRISE_USER_SCHEMA}:${canonical}` : canonical,
     extension,
     sub,
-    filter: filterAttribute === undefined ? undefined : { attribute: filterAttribute, value: JSON.parse(`"${filterValue ?? ''}"`) as string },
+    filter: filterAttribute === undefined ? undefined : { attribute: filterAttribute, value: filterString(path, filterValue ?? '') },
   };
+};
+
+/** The quoted value of a path's filter, read as a JSON string; a bad escape (`"\q"`) is the client's error (400). */
+const filterString = (path: string, quoted: string): string => {
+  try {
+    return JSON.parse(`"${quoted}"`) as string;
+  } catch {
+    throw invalidPath(`The filter value in ${JSON.stringify(path)} is not a valid quoted string`);
+  }
 };
 
 const profileOf = (document: UserDocument, target: Extract<Target, { kind: 'profile' }>): { container: Record<string, unknown>; key: string; build: (container: Record<string, unknown>) => UserProfile } => {

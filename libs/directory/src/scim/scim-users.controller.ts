@@ -98,15 +98,16 @@ export class ScimUsersController {
   }
 
   private async write(tenantId: string, current: DirectoryUserRow, attributes: UserAttributes): Promise<DirectoryUserRow> {
-    if (attributes.userName.toLowerCase() !== current.userName.toLowerCase()) await this.requireFreeUserName(tenantId, attributes.userName);
+    if (attributes.userName.toLowerCase() !== current.userName.toLowerCase()) await this.requireFreeUserName(tenantId, attributes.userName, current.userId);
     const userId = current.userId;
     await this.runner.run(tenantId, userId, (now) => ({ type: 'ReplaceUser', tenantId, userId, attributes, now }), correlation());
     return this.mustGet(tenantId, userId);
   }
 
-  private async requireFreeUserName(tenantId: string, userName: string): Promise<void> {
-    const { total } = await this.users.listUsers(tenantId, { filter: { attribute: 'userName', value: userName }, startIndex: 1, count: 0 });
-    if (total > 0) throw new ScimError(409, 'userName is already taken in this tenant', 'uniqueness');
+  /** Taken: a live user holds it, or it is another user's former name (whose keys it owned; a user may take back their own). */
+  private async requireFreeUserName(tenantId: string, userName: string, renaming?: string): Promise<void> {
+    const rows = await this.users.findByUserName(tenantId, userName);
+    if (rows.some((row) => !row.deleted || (row.formerName && row.userId !== renaming))) throw new ScimError(409, 'userName is already taken in this tenant', 'uniqueness');
   }
 
   private async mustGet(tenantId: string, id: string): Promise<DirectoryUserRow> {

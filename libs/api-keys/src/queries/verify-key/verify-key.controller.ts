@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Optional, Post, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '@keystream/problem-details';
-import { CurrentCaller } from '@keystream/tenancy';
+import { CALLER_STANDING, type CallerStanding, CurrentCaller } from '@keystream/tenancy';
 import type { UserCaller } from '../../domain/index.js';
 import { KeyVerifier } from '../../application/key-verifier.js';
 import type { Verification } from '../../application/verification.js';
@@ -18,11 +18,18 @@ import { VerifyKeyResponse } from './verify-key.response.dto.js';
  * - REVOKED, EXPIRED, DELETED, RATE_LIMITED with the members only to the key's owner or a tenant admin
  *   of its tenant (the rule of GET /v1/apiKeys/{uid}), since these are answered from the key id alone;
  * - NOT_FOUND otherwise: another tenant's key, valid or not, is indistinguishable from no key.
+ * A valid key is then put to the directory's standing (where SCIM governs the tenant), as the guard
+ * and forward-auth do: an owner the directory deactivated or deleted (or a renamed user's former name)
+ * answers OWNER_DEACTIVATED, and the scope shown is the key's role capped by the owner's current one.
  */
 @ApiTags('apiKeys')
 @Controller('v1/apiKeys')
 export class VerifyKeyController {
-  constructor(private readonly verifier: KeyVerifier) {}
+  constructor(
+    private readonly verifier: KeyVerifier,
+    /** Absent where no directory is composed: the key's own role stands. */
+    @Optional() @Inject(CALLER_STANDING) private readonly standing?: CallerStanding,
+  ) {}
 
   @Post('verify')
   @HttpCode(200)
@@ -31,9 +38,17 @@ export class VerifyKeyController {
   @ApiErrors(400, 401, 413)
   async verify(@CurrentCaller() caller: UserCaller, @Body() body: VerifyKeyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<VerifyKeyResponse> {
     reply.header('cache-control', 'no-store');
-    const outcome = await this.verifier.verify(body.key);
+    // A use is recorded only once the answer is VALID (the value's own tenant, the owner in good standing),
+    // without an address: the caller here is the service that holds the key, not where the key was used.
+    const outcome = await this.verifier.verify(body.key, { record: false });
     const shown = visibleTo(caller, outcome);
     if (shown.code === 'RATE_LIMITED') reply.header('retry-after', String(shown.retryAfterSeconds));
+    if (shown.valid) {
+      const governed = this.standing ? await this.standing.govern(shown.caller) : shown.caller;
+      if (!governed) return { valid: false, code: 'OWNER_DEACTIVATED', ...describe(shown.key) };
+      this.verifier.recordUse(shown.key.keyId, shown.key.tenantId);
+      return { valid: true, code: 'VALID', ...describe(shown.key), scope: governed.isTenantAdmin ? 'tenant' : 'user' };
+    }
     return 'key' in shown ? { valid: shown.valid, code: shown.code, ...describe(shown.key) } : { valid: false, code: shown.code };
   }
 }

@@ -1,5 +1,15 @@
-import type { DirectoryUserEvent } from '../../domain/index.js';
+import { type DirectoryUserEvent, formerUserName } from '../../domain/index.js';
 import type { DirectoryUserRow } from './directory-user.row.js';
+
+/**
+ * The tombstone a rename leaves for the former name (undefined for any other event): found by that
+ * name, deleted and inactive, so the role check refuses the name and no other user can take it.
+ */
+export const formerNameTombstone = (row: DirectoryUserRow | undefined, event: DirectoryUserEvent, revision: number): DirectoryUserRow | undefined => {
+  const former = formerUserName(event);
+  if (!row || former === undefined || event.type !== 'DirectoryUserReplaced') return undefined;
+  return { tenantId: row.tenantId, userId: row.userId, userName: former, active: false, isTenantAdmin: false, deleted: true, profile: {}, createdAt: row.createdAt, updatedAt: event.data.replacedAt, revision, formerName: true };
+};
 
 /** The directory row after one event; pure, so a replay gives the same rows. */
 export const evolveDirectoryUser = (row: DirectoryUserRow | undefined, event: DirectoryUserEvent, revision: number): DirectoryUserRow | undefined => {

@@ -1,6 +1,6 @@
 import type { ViewDatabase } from '@keystream/read-model';
 import { fromFlag, selectByKeys, toFlag, upsertByKey } from '@keystream/read-model';
-import { type DirectoryUserRow, userKey } from './directory-user.row.js';
+import { type DirectoryUserRow, formerNameKey, isFormerNameKey, userKey } from './directory-user.row.js';
 import { DIRECTORY_USER_COLUMNS, DIRECTORY_USER_TABLE, type DirectoryUserDatabase, type DirectoryUserTable } from './directory-users.table.js';
 
 export const DIRECTORY_USER_QUERIES = Symbol('DIRECTORY_USER_QUERIES');
@@ -17,13 +17,13 @@ export interface DirectoryUserQueries {
   listUsers(tenantId: string, options: { filter?: DirectoryUserFilter; startIndex: number; count: number }): Promise<{ rows: DirectoryUserRow[]; total: number }>;
   /** Live admins (the tenant-admin group's members). */
   listAdmins(tenantId: string): Promise<DirectoryUserRow[]>;
-  /** Every row for a user name, deleted ones too (case-insensitive): what the role check reads. */
+  /** Every row for a user name, deleted ones and former names' tombstones too (case-insensitive): what the role check reads. */
   findByUserName(tenantId: string, userName: string): Promise<DirectoryUserRow[]>;
 }
 
 type Record_ = Omit<DirectoryUserTable, 'revision'> & { revision: number | string };
 
-const fromRecord = (record: Record_): DirectoryUserRow => ({
+const fromRecord = (record: Record_ & { user_key?: string }): DirectoryUserRow => ({
   tenantId: record.tenant_id,
   userId: record.user_id,
   userName: record.user_name,
@@ -35,10 +35,11 @@ const fromRecord = (record: Record_): DirectoryUserRow => ({
   createdAt: record.created_at,
   updatedAt: record.updated_at,
   revision: Number(record.revision),
+  ...(record.user_key !== undefined && isFormerNameKey(record.user_key) ? { formerName: true as const } : {}),
 });
 
 const toRecord = (row: DirectoryUserRow): Record<string, unknown> => ({
-  user_key: userKey(row.tenantId, row.userId),
+  user_key: row.formerName ? formerNameKey(row.tenantId, row.userId, row.userName) : userKey(row.tenantId, row.userId),
   tenant_id: row.tenantId,
   user_id: row.userId,
   user_name: row.userName,

@@ -3,14 +3,15 @@ import type { Projection } from '@keystream/processing';
 import type { ViewSchema, ViewTransaction } from '@keystream/read-model';
 import { decodeDirectoryRecord } from '../../application/directory-user-event.codec.js';
 import { DIRECTORY_USER_STREAM_PREFIX } from '../../domain/index.js';
-import { type DirectoryUserRow, userKey } from './directory-user.row.js';
-import { evolveDirectoryUser } from './directory-users.evolve.js';
+import { type DirectoryUserRow, formerNameKey, userKey } from './directory-user.row.js';
+import { evolveDirectoryUser, formerNameTombstone } from './directory-users.evolve.js';
 import { directoryUserRows } from './directory-users.queries.js';
 import { DIRECTORY_USER_COLUMNS, DIRECTORY_USER_MIGRATIONS, DIRECTORY_USER_TABLE, createDirectoryUserTables } from './directory-users.table.js';
 
 /**
  * One query loads the rows a batch touches, the pure evolve folds it, one upsert writes the changed
- * rows; an event at or below a row's revision is a replay and changes nothing.
+ * rows; an event at or below a row's revision is a replay and changes nothing. A rename also writes
+ * the former name's tombstone row (its own key, so a later rename back and forth keeps each name's).
  */
 async function applyBatch(tx: ViewTransaction, events: readonly RecordedEvent[]): Promise<void> {
   const decoded = events.map(decodeDirectoryRecord).filter((entry) => entry !== undefined);
@@ -22,6 +23,8 @@ async function applyBatch(tx: ViewTransaction, events: readonly RecordedEvent[])
     const key = keyOf(entry);
     const row = current.get(key);
     if (row && row.revision >= entry.revision) continue;
+    const tombstone = formerNameTombstone(row, entry.event, entry.revision);
+    if (tombstone) changed.set(formerNameKey(tombstone.tenantId, tombstone.userId, tombstone.userName), tombstone);
     const next = evolveDirectoryUser(row, entry.event, entry.revision);
     if (!next) continue;
     current.set(key, next);
