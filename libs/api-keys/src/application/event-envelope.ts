@@ -1,11 +1,13 @@
 import type { EventToAppend } from '@keystream/event-store';
-import { API_KEY_EVENT_SCHEMA_VERSION, type ApiKeyEvent, type Caller, actorId } from '../domain/index.js';
+import { API_KEY_EVENT_SCHEMA_VERSION, type Caller, actorId } from '../domain/index.js';
 
 export interface EnvelopeContext {
   eventId: string;
   caller: Caller;
   now: Date;
   correlationId: string;
+  /** The stream's own schema version (key events by default; the tenant policy stream has its own). */
+  schemaVersion?: number;
 }
 
 /**
@@ -13,12 +15,15 @@ export interface EnvelopeContext {
  * tenant, who acted and how they authenticated (with the key they used), the correlation id and
  * the time. The audit relay and every reader rely on this shape.
  */
-export const toEventToAppend = (event: ApiKeyEvent, { eventId, caller, now, correlationId }: EnvelopeContext): EventToAppend => ({
+export const toEventToAppend = (
+  event: { type: string; data: object },
+  { eventId, caller, now, correlationId, schemaVersion = API_KEY_EVENT_SCHEMA_VERSION }: EnvelopeContext,
+): EventToAppend => ({
   id: eventId,
   type: event.type,
-  data: event.data,
+  data: { ...event.data },
   metadata: {
-    schemaVersion: API_KEY_EVENT_SCHEMA_VERSION,
+    schemaVersion,
     tenantId: caller.tenantId,
     actor: {
       userId: actorId(caller),

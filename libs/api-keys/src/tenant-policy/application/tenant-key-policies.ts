@@ -4,7 +4,8 @@ import { KEY_POLICY, type KeyPolicy } from '@keystream/config';
 import { ConcurrencyError, EVENT_STORE, type EventStore, type EventToAppend, type GlobalPosition } from '@keystream/event-store';
 import { ID_GENERATOR, type IdGenerator } from '@keystream/secrets';
 import { describeError } from '@keystream/store-errors';
-import { type Caller, type KeyLimits, actorId } from '../../domain/index.js';
+import { toEventToAppend } from '../../application/event-envelope.js';
+import { type Caller, type KeyLimits } from '../../domain/index.js';
 import { ConcurrencyConflictError, PreconditionFailedError } from '../../application/application.errors.js';
 import {
   type KeyPolicyValues,
@@ -134,23 +135,9 @@ export class TenantKeyPolicies implements OnModuleDestroy {
   }
 
   private envelope(event: TenantPolicyEvent, caller: Caller, now: Date, correlationId: string): EventToAppend {
-    return {
-      id: this.ids.newEventId(),
-      type: event.type,
-      data: { ...event.data },
-      metadata: {
-        schemaVersion: TENANT_POLICY_EVENT_SCHEMA_VERSION,
-        tenantId: caller.tenantId,
-        actor: {
-          userId: actorId(caller),
-          via: caller.kind === 'system' ? 'system' : caller.via,
-          ...(caller.kind === 'user' && caller.keyId ? { keyId: caller.keyId } : {}),
-        },
-        correlationId,
-        occurredAt: now.toISOString(),
-      },
-    };
+    return toEventToAppend(event, { eventId: this.ids.newEventId(), caller, now, correlationId, schemaVersion: TENANT_POLICY_EVENT_SCHEMA_VERSION });
   }
+
 
   private schedule(delayMs: number): void {
     this.timer = setTimeout(() => void this.look().finally(() => this.stopped || this.schedule(POLICY_INVALIDATION_POLL_MS)), delayMs);
