@@ -88,7 +88,8 @@ describe('console in Chromium: a plain user', () => {
     await expect(confirm.getByText('Revoke “deploy-bot-prod”?').isVisible()).resolves.toBe(true);
     await confirm.getByRole('button', { name: 'Revoke' }).click();
     await page.getByRole('status').getByText('API key “deploy-bot-prod” revoked.').waitFor();
-    await expect(page.getByRole('row', { name: /deploy-bot-prod/ }).getByText('revoked', { exact: true }).isVisible()).resolves.toBe(true);
+    // The toast comes before the list's reload: wait for the row to show the new state.
+    await expect.poll(() => page.getByRole('row', { name: /deploy-bot-prod/ }).getByText('revoked', { exact: true }).isVisible()).toBe(true);
     expect(await withKey(preset.value, preset.uid)).toBe(401);
 
     // The revoked filter shows it alone; the name search finds the other one.
