@@ -1,5 +1,5 @@
 export * from './domain/index.js';
-export { decodeDirectoryUserEvent, MalformedDirectoryEventError } from './application/directory-user-event.codec.js';
+export { decodeDirectoryUserEvent, decodeRelayedEvent, MalformedDirectoryEventError, toDirectoryEventToAppend } from './application/directory-user-event.codec.js';
 export { DirectoryStanding, governed, type Standing } from './application/directory-standing.js';
 export { directoryUsersView } from './views/directory-users/directory-users.view.js';
 export { DIRECTORY_USER_QUERIES, type DirectoryUserQueries } from './views/directory-users/directory-users.queries.js';
