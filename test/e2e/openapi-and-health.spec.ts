@@ -35,6 +35,8 @@ const SCIM_ROUTES: [method: string, path: string][] = [
   ...['get', 'put', 'patch', 'delete'].map((method): [string, string] => [method, '/scim/v2/Users/{id}']),
   ...['get', 'post'].map((method): [string, string] => [method, '/scim/v2/Groups']),
   ...['get', 'put', 'patch', 'delete'].map((method): [string, string] => [method, '/scim/v2/Groups/{id}']),
+  // Discovery (RFC 7644 §4).
+  ...['/scim/v2/ServiceProviderConfig', '/scim/v2/ResourceTypes', '/scim/v2/ResourceTypes/{id}', '/scim/v2/Schemas', '/scim/v2/Schemas/{id}'].map((path): [string, string] => ['get', path]),
 ];
 
 /** Issue 13's key lifecycle routes (README, "Key lifecycle"); the leaked-key report needs no credentials. */

@@ -131,6 +131,69 @@ describe.each(READ_MODELS)('SCIM conformance: Okta and Entra ID request shapes (
     expectScimError(await send('GET', `/scim/v2/Users/${id}`), 404);
   });
 
+  it('both: discovery (RFC 7644 §4) says what Keystream supports, behind the bearer token; a filter on it is refused with 403', async () => {
+    const config = await send('GET', '/scim/v2/ServiceProviderConfig');
+    expect(config.status, config.text).toBe(200);
+    expect(String(config.headers['content-type'])).toContain('application/scim+json');
+    expect(config.json).toMatchObject({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
+      patch: { supported: true },
+      bulk: { supported: false },
+      filter: { supported: true, maxResults: 200 },
+      sort: { supported: false },
+      etag: { supported: false },
+      changePassword: { supported: false },
+      authenticationSchemes: [expect.objectContaining({ type: 'oauthbearertoken', primary: true })],
+    });
+    const types = await send('GET', '/scim/v2/ResourceTypes');
+    expect(types.json).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 2 });
+    expect(types.json.Resources.map((type: { id: string; endpoint: string }) => [type.id, type.endpoint])).toEqual([['User', '/Users'], ['Group', '/Groups']]);
+    expect((await send('GET', '/scim/v2/ResourceTypes/User')).json).toMatchObject({ id: 'User', schema: USER_SCHEMA, schemaExtensions: [{ schema: ENTERPRISE_SCHEMA, required: false }] });
+    const schemas = await send('GET', '/scim/v2/Schemas');
+    expect(schemas.json.Resources.map((schema: { id: string }) => schema.id)).toEqual([USER_SCHEMA, ENTERPRISE_SCHEMA, GROUP_SCHEMA]);
+    const user = await send('GET', `/scim/v2/Schemas/${USER_SCHEMA}`);
+    expect(user.status, user.text).toBe(200);
+    expect(user.json.attributes.find((attribute: { name: string }) => attribute.name === 'userName')).toMatchObject({ required: true, uniqueness: 'server' });
+    expectScimError(await send('GET', '/scim/v2/Schemas/urn:example:unknown'), 404);
+    expectScimError(await send('GET', '/scim/v2/ResourceTypes/Device'), 404);
+    expectScimError(await send('GET', `/scim/v2/Schemas?filter=${encodeURIComponent('id eq "x"')}`), 403);
+    expectScimError(await h.current.call('GET', '/scim/v2/ServiceProviderConfig', { headers: { accept: 'application/scim+json' } }), 401);
+  });
+
+  it('both: the filters Okta and Entra ID send find users and the group; and, sw and co narrow; anything else is 400 invalidFilter', async () => {
+    const tag = randomId('flt').toLowerCase();
+    const okta = `${tag}.okta@example.com`;
+    const entra = `${tag}.entra@example.com`;
+    await send('POST', '/scim/v2/Users', { schemas: [USER_SCHEMA], userName: okta, externalId: '00u-okta-1', active: true });
+    await send('POST', '/scim/v2/Users', { schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA], userName: entra, externalId: `${tag}-entra-object-id`, active: true });
+    const find = async (filter: string, extra = '') => {
+      const response = await send('GET', `/scim/v2/Users?filter=${encodeURIComponent(filter)}${extra}`);
+      expect(response.status, response.text).toBe(200);
+      return (response.json.Resources as { userName: string }[]).map((user) => user.userName).sort();
+    };
+    // Okta: userName eq with startIndex and count; userName is caseExact false.
+    expect(await find(`userName eq "${okta.toUpperCase()}"`, '&startIndex=1&count=100')).toEqual([okta]);
+    // Entra ID: externalId eq (its default matching attribute for some apps), userName eq.
+    expect(await find(`externalId eq "${tag}-entra-object-id"`)).toEqual([entra]);
+    expect(await find(`userName eq "${entra}"`)).toEqual([entra]);
+    // and, sw and co (an admin's search); % and _ are literal, not wildcards.
+    expect(await find(`userName sw "${tag}."`)).toEqual([entra, okta]);
+    expect(await find(`userName co ".ENTRA@"`)).toEqual([entra]);
+    expect(await find(`userName sw "${tag}" and externalId eq "00u-okta-1"`)).toEqual([okta]);
+    expect(await find(`userName sw "${tag}" and userName eq "${entra}" and externalId eq "00u-okta-1"`)).toEqual([]);
+    expect(await find(`userName sw "${tag.slice(0, 2)}_"`)).toEqual([]);
+    expect(await find('userName co "%"')).toEqual([]);
+    // Groups, as both look the group up.
+    const group = await send('GET', `/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "tenant-admin"')}&startIndex=1&count=100`);
+    expect(group.json.totalResults).toBe(1);
+    const other = await send('GET', `/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "Engineering"')}`);
+    expect(other.json).toMatchObject({ totalResults: 0, Resources: [] });
+    for (const filter of [`userName eq "${okta}" or userName eq "${entra}"`, 'emails[type eq "work" and value co "@example.com"]', 'userName pr', 'meta.lastModified gt "2011-05-13T04:42:34Z"', 'displayName eq "x"']) {
+      expectScimError(await send('GET', `/scim/v2/Users?filter=${encodeURIComponent(filter)}`), 400, 'invalidFilter');
+    }
+    expectScimError(await send('GET', `/scim/v2/Groups?filter=${encodeURIComponent('displayName co "admin"')}`), 400, 'invalidFilter');
+  });
+
   it('both: application/json bodies are accepted as well as application/scim+json', async () => {
     const response = await h.current.call('POST', '/scim/v2/Users', {
       headers: { authorization: `Bearer ${idp.token}`, 'content-type': 'application/json' },

@@ -12,12 +12,16 @@ import { projectionsCommand } from './commands/projections.command.js';
 import { withCliContext } from './cli-context.js';
 import { tokenCommand } from './commands/token.command.js';
 import { scimTokenCommand } from './commands/scim-token.command.js';
+import { usersCommand, withCliRevoker } from './commands/users.command.js';
+import { directoryCommand, withCliDirectory } from './commands/directory.command.js';
 
 const program = new Command('keystream')
   .description('Keystream operator commands (configuration from the same environment variables as the service)')
   .addCommand(bootstrapKeyCommand())
   .addCommand(tokenCommand())
   .addCommand(scimTokenCommand())
+  .addCommand(usersCommand({ withRevoker: withCliRevoker }))
+  .addCommand(directoryCommand({ withDirectory: withCliDirectory }))
   .addCommand(projectionsCommand())
   .addCommand(policyCommand({ withPolicies: (work) => withCliContext((context) => work(context.get(TenantKeyPolicies))) }))
   .addCommand(expiryNoticesCommand())

@@ -2,12 +2,16 @@ import type { RecordedEvent } from '@keystream/event-store';
 import { type BatchConsumer, CheckpointMovedError } from '@keystream/processing';
 import type { CheckpointStore } from '@keystream/read-model';
 import type { AuditMessage, AuditPublisher } from './audit-publisher.port.js';
-import { AUDITED_STREAM_PREFIX, AUDITED_TENANT_STREAM_PREFIX, type ApiKeyEventDecoder, type CloudEventOptions, toCloudEvent } from './cloud-event.js';
+import { AUDITED_DIRECTORY_STREAM_PREFIX, AUDITED_STREAM_PREFIX, AUDITED_TENANT_STREAM_PREFIX, type ApiKeyEventDecoder, type CloudEventOptions, toCloudEvent } from './cloud-event.js';
 
 /** The relay's checkpoint name. Its own, never a projection's: a rebuild can never move it. */
 export const AUDIT_RELAY = 'audit-relay-v1';
 
-export const AUDIT_RELAY_FILTER = { streamNamePrefixes: [AUDITED_STREAM_PREFIX, AUDITED_TENANT_STREAM_PREFIX] };
+/**
+ * Key, tenant and directory streams. A prefix added here is read from the relay's checkpoint on:
+ * events of those streams written before the checkpoint are not published after an upgrade.
+ */
+export const AUDIT_RELAY_FILTER = { streamNamePrefixes: [AUDITED_STREAM_PREFIX, AUDITED_TENANT_STREAM_PREFIX, AUDITED_DIRECTORY_STREAM_PREFIX] };
 
 export interface AuditRelayOptions extends CloudEventOptions {
   /** Only to run a second, independent relay (another topic); defaults to AUDIT_RELAY. */

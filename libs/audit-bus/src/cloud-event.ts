@@ -1,6 +1,8 @@
 import type { RecordedEvent } from '@keystream/event-store';
 // Types only: the audit bus stays free of the api-keys lib's Nest module graph at runtime.
 import type { ApiKeyEvent, ApiKeyEventType, KeyChanges, TenantPolicyEvent, TenantPolicyEventType } from '@keystream/api-keys';
+// Types only, likewise for the SCIM directory's events.
+import type { DirectoryUserEvent, DirectoryUserEventType } from '@keystream/directory';
 
 /**
  * Key events as CloudEvents 1.0, the audit topic's public contract (README, "Audit").
@@ -17,9 +19,12 @@ export const AUDITED_STREAM_PREFIX: typeof import('@keystream/api-keys').API_KEY
 /** Tenant streams (the tenant's API key policy), audited too. */
 export const AUDITED_TENANT_STREAM_PREFIX: typeof import('@keystream/api-keys').TENANT_STREAM_PREFIX = 'tenant-';
 
-/** Every event the relay publishes: the key events, then the tenant's own. */
-export type AuditedEvent = ApiKeyEvent | TenantPolicyEvent;
-type AuditedEventType = ApiKeyEventType | TenantPolicyEventType;
+/** The SCIM directory's user streams (provisioning, deactivation, admin group membership), audited too. */
+export const AUDITED_DIRECTORY_STREAM_PREFIX: typeof import('@keystream/directory').DIRECTORY_USER_STREAM_PREFIX = 'scim-user-';
+
+/** Every event the relay publishes: the key events, the tenant's own, and the directory's. */
+export type AuditedEvent = ApiKeyEvent | TenantPolicyEvent | DirectoryUserEvent;
+type AuditedEventType = ApiKeyEventType | TenantPolicyEventType | DirectoryUserEventType;
 
 // A Record over every event type: a new event type does not compile until it has an action here,
 // and the list of actions (the audit API's filter values) follows from it.
@@ -34,10 +39,19 @@ const ACTIONS = {
   KeyExpired: 'expired',
   KeyLeakReported: 'leak-reported',
   KeyRotated: 'rotated',
+  DirectoryUserProvisioned: 'user-provisioned',
+  DirectoryUserReplaced: 'user-replaced',
+  DirectoryUserDeactivated: 'user-deactivated',
+  DirectoryUserReactivated: 'user-reactivated',
+  DirectoryUserAdminGranted: 'user-admin-granted',
+  DirectoryUserAdminRevoked: 'user-admin-revoked',
+  DirectoryUserDeleted: 'user-deleted',
 } as const satisfies Record<AuditedEventType, string>;
 
 export type AuditAction = (typeof ACTIONS)[AuditedEventType];
 export const AUDIT_ACTIONS = Object.values(ACTIONS) as readonly AuditAction[];
+/** The directory's actions, published under their own type namespace (`io.keystream.directory.*`). */
+export const DIRECTORY_AUDIT_ACTIONS: readonly AuditAction[] = AUDIT_ACTIONS.filter((action) => action.startsWith('user-'));
 
 /**
  * How the relay gets a typed event from a recorded one: the api-keys codec, handed in by the
@@ -46,10 +60,16 @@ export const AUDIT_ACTIONS = Object.values(ACTIONS) as readonly AuditAction[];
  */
 export type ApiKeyEventDecoder = (recorded: RecordedEvent) => AuditedEvent | undefined;
 
-/** `io.keystream.apikey.<action>.v1`: the version is the data schema's, bumped on a breaking change. */
-export const auditEventType = (action: AuditAction): string => `io.keystream.apikey.${action}.v1`;
+/**
+ * `io.keystream.apikey.<action>.v1` for key and tenant events, `io.keystream.directory.<action>.v1`
+ * for the directory's (`io.keystream.directory.user-deactivated.v1`); the version is the data
+ * schema's, bumped on a breaking change.
+ */
+export const auditEventType = (action: AuditAction): string =>
+  `io.keystream.${DIRECTORY_AUDIT_ACTIONS.includes(action) ? 'directory' : 'apikey'}.${action}.v1`;
 
-export type AuditAuthMethod = 'jwt' | 'apiKey' | 'system' | 'unknown';
+/** `scim`: the tenant's identity provider, over SCIM (the directory's events). */
+export type AuditAuthMethod = 'jwt' | 'apiKey' | 'system' | 'scim' | 'unknown';
 
 export interface AuditActor {
   /** The acting user's uid; `system` for the operator CLI. */
@@ -97,6 +117,14 @@ export interface AuditEventData {
   notice?: { expiry: string; daysBefore: number };
   /** `rotated` only: until when the value before the new one keeps working (never the new value or its hash). */
   rotation?: { graceEndsAt: string };
+  /**
+   * The directory's events only (`user-*`; `keyUid` is then empty and `ownerUid` the user name):
+   * the user's SCIM id, user name (the Keystream user uid, owner of their keys), externalId, and
+   * for `user-provisioned` whether active, for a rename `user-replaced` the name before. Never the
+   * rest of the SCIM profile (names, emails: personal data an append-only chain cannot forget) and
+   * never a password or token (no directory event holds one).
+   */
+  user?: { id: string; userName: string; externalId?: string; active?: boolean; previousUserName?: string };
 }
 
 export interface AuditCloudEvent {
@@ -105,7 +133,7 @@ export interface AuditCloudEvent {
   id: string;
   source: string;
   type: string;
-  /** The key uid. */
+  /** The key uid; `tenant/<tenantUid>` for a tenant's event, `tenant/<tenantUid>/user/<SCIM id>` for a directory event. */
   subject: string;
   /** When the command happened (RFC 3339, UTC, milliseconds). */
   time: string;
@@ -125,7 +153,7 @@ export function toCloudEvent(recorded: RecordedEvent, event: AuditedEvent, optio
   const action = ACTIONS[event.type];
   const tenantUid = event.data.tenantId;
   const correlationId = stringOr(metadata.correlationId, undefined);
-  const [keyUid, ownerUid] = event.type === 'TenantKeyPolicySet' ? ['', ''] : [event.data.keyId, event.data.ownerId];
+  const [keyUid, ownerUid] = event.type === 'TenantKeyPolicySet' ? ['', ''] : isDirectoryEvent(event) ? ['', event.data.userName] : [event.data.keyId, event.data.ownerId];
   const data: AuditEventData = {
     action,
     tenantUid,
@@ -149,10 +177,32 @@ export function toCloudEvent(recorded: RecordedEvent, event: AuditedEvent, optio
   };
 }
 
-/** The key uid; for a tenant's own event (no key) `tenant/<tenantUid>`, since a CloudEvent subject is never empty. */
-export const auditSubject = (data: Pick<AuditEventData, 'keyUid' | 'tenantUid'>): string => data.keyUid || `tenant/${data.tenantUid}`;
+/**
+ * The key uid; for a tenant's own event (no key) `tenant/<tenantUid>`, since a CloudEvent subject is
+ * never empty; for a directory event `tenant/<tenantUid>/user/<SCIM id>`. The SCIM id, not the user
+ * name: it is the user's stream and survives a rename, so as the Kafka message key it keeps one
+ * user's events on one partition, in order.
+ */
+export const auditSubject = (data: Pick<AuditEventData, 'keyUid' | 'tenantUid' | 'user'>): string =>
+  data.keyUid || (data.user ? `tenant/${data.tenantUid}/user/${data.user.id}` : `tenant/${data.tenantUid}`);
 
-function detailsOf(event: AuditedEvent): Pick<AuditEventData, 'key' | 'changes' | 'policy' | 'reason' | 'notice' | 'rotation'> {
+const isDirectoryEvent = (event: AuditedEvent): event is DirectoryUserEvent => event.type.startsWith('DirectoryUser');
+
+function directoryUser(event: DirectoryUserEvent): NonNullable<AuditEventData['user']> {
+  const { userId, userName } = event.data;
+  const externalId = 'externalId' in event.data && typeof event.data.externalId === 'string' ? event.data.externalId : undefined;
+  const previous = event.type === 'DirectoryUserReplaced' ? event.data.previousUserName : undefined;
+  return {
+    id: String(userId),
+    userName: String(userName),
+    ...(externalId === undefined ? {} : { externalId }),
+    ...(event.type === 'DirectoryUserProvisioned' ? { active: event.data.active === true } : {}),
+    ...(typeof previous === 'string' && previous !== userName ? { previousUserName: previous } : {}),
+  };
+}
+
+function detailsOf(event: AuditedEvent): Pick<AuditEventData, 'key' | 'changes' | 'policy' | 'reason' | 'notice' | 'rotation' | 'user'> {
+  if (isDirectoryEvent(event)) return { user: directoryUser(event) };
   switch (event.type) {
     case 'KeyCreated': {
       const { name, description, scope, expiresAt, annotations, labels } = event.data;
@@ -201,7 +251,7 @@ function pickChanges(changes: KeyChanges): NonNullable<AuditEventData['changes']
 const stringMap = (map: Readonly<Record<string, unknown>>): Record<string, string> =>
   Object.fromEntries(Object.entries(map).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 
-const AUTH_METHODS: readonly AuditAuthMethod[] = ['jwt', 'apiKey', 'system'];
+const AUTH_METHODS: readonly AuditAuthMethod[] = ['jwt', 'apiKey', 'system', 'scim'];
 
 /** Events written before metadata carried the actor still map, as an `unknown` actor. */
 function toActor(actor: unknown): AuditActor {

@@ -6,6 +6,7 @@ import { DirectoryCommandRunner } from './application/directory-command-runner.j
 import { DirectoryStanding } from './application/directory-standing.js';
 import { OffboardingRegistration } from './offboarding/offboarding.registration.js';
 import { ScimAuthGuard } from './scim/scim-auth.guard.js';
+import { ScimDiscoveryController } from './scim/scim-discovery.controller.js';
 import { ScimGroupsController } from './scim/scim-groups.controller.js';
 import { ScimJsonBody } from './scim/scim-json.body.js';
 import { ScimTokens } from './scim/scim-tokens.js';
@@ -29,7 +30,7 @@ export class DirectoryModule {
       // and ApiKeysModule cannot import this module (it imports ApiKeysModule).
       global: true,
       imports: [ApiKeysModule],
-      controllers: [ScimUsersController, ScimGroupsController],
+      controllers: [ScimUsersController, ScimGroupsController, ScimDiscoveryController],
       providers: [
         { provide: ScimTokens, useValue: ScimTokens.parse(options.scimTokenSha256) },
         queries,

@@ -1,8 +1,9 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { CLOCK, type Clock, SystemClock } from '@keystream/clock';
-import { ExpiryNoticeProcessor, decodeAuditedEvent, expiryNoticeQueries } from '@keystream/api-keys';
+import { ExpiryNoticeProcessor, expiryNoticeQueries } from '@keystream/api-keys';
 import { AUDIT_PUBLISHER, type AuditPublisher, auditRelay } from '@keystream/audit-bus';
+import { decodeRelayedEvent } from '@keystream/directory';
 import { type AppConfig, CONSISTENCY_TIMEOUT_MS, KEY_CACHE_TTL_SECONDS, KEY_POLICY, type KeyPolicy, LOGGER } from '@keystream/config';
 import { EVENT_STORE, type EventStore } from '@keystream/event-store';
 import { CaughtUpWaiter, type Projection, ProcessingRuntime } from '@keystream/processing';
@@ -65,8 +66,8 @@ export class InfrastructureModule {
             const runtime = new ProcessingRuntime(eventStore, readModel, views, logger.child({ component: 'processing' }), {
               enabled: runProcessors,
             });
-            // The relay decodes with the api-keys codec, handed in here so audit-bus never loads api-keys.
-            if (auditPublisher) runtime.add(auditRelay(auditPublisher, readModel, decodeAuditedEvent));
+            // The relay decodes with the api-keys and directory codecs, handed in here so audit-bus never loads either.
+            if (auditPublisher) runtime.add(auditRelay(auditPublisher, readModel, decodeRelayedEvent));
             if (runLeaderTasks) runtime.addTask(new ExpiryNoticeProcessor(eventStore, expiryNoticeQueries(readModel.live), clock, logger.child({ component: 'expiry-notices' })));
             return runtime;
           },

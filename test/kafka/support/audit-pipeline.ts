@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeAuditedEvent } from '@keystream/api-keys';
 import { AuditConsumerRunner, type AuditStore, openSqliteAuditStore } from '@keystream/audit';
 import { AUDIT_RELAY, type AuditBusLogger, KafkaAuditPublisher, auditRelay } from '@keystream/audit-bus';
 import { type EventStore, SqliteEventStore, formatPosition } from '@keystream/event-store';
+import { decodeRelayedEvent } from '@keystream/directory';
 import { CheckpointedProcessor } from '@keystream/processing';
 import { type ReadModel, openSqliteReadModel } from '@keystream/read-model';
 import { waitUntil } from '../../../libs/audit-bus/src/contract/wait-until.js';
@@ -34,10 +34,10 @@ export function workspace(): Workspace {
   };
 }
 
-/** The relay as apps/worker runs it: checkpointed processor -> Kafka publisher. */
+/** The relay as apps/worker runs it (with the composition root's decoder): checkpointed processor -> Kafka publisher. */
 export function startRelay(eventStore: EventStore, readModel: ReadModel, brokers: string[], topic: string) {
   const publisher = new KafkaAuditPublisher({ brokers, topic });
-  const processor = new CheckpointedProcessor(eventStore, auditRelay(publisher, readModel, decodeAuditedEvent), quiet, { maxBackoffMs: 1000 });
+  const processor = new CheckpointedProcessor(eventStore, auditRelay(publisher, readModel, decodeRelayedEvent), quiet, { maxBackoffMs: 1000 });
   processor.start();
   return {
     processor,

@@ -38,21 +38,21 @@ export const expiryNoticesCommand = () => {
 const KEY_STREAMS = { streamNamePrefixes: [API_KEY_STREAM_PREFIX] };
 
 /**
- * The key views, caught up with every key event in the log as it is now, so "due" is not answered
+ * The key views (or those of `streams`), caught up with every key event in the log as it is now, so "due" is not answered
  * from a stale view. It waits for the newest key event, for the views that read key streams only:
  * not for the log's head, which on EventStoreDB a filtered view reaches only at the server's next
  * checkpoint when the head is another stream's event.
  */
-export async function caughtUp(eventStore: EventStore, waiter: CaughtUpWaiter, timeoutMs = 30_000): Promise<void> {
-  let after = await waiter.lowestCheckpoint(KEY_STREAMS);
+export async function caughtUp(eventStore: EventStore, waiter: CaughtUpWaiter, timeoutMs = 30_000, streams: { streamNamePrefixes: string[] } = KEY_STREAMS): Promise<void> {
+  let after = await waiter.lowestCheckpoint(streams);
   let newest: RecordedEvent | undefined;
   for (;;) {
-    const page = await eventStore.readAll({ after, maxCount: 1_000, filter: KEY_STREAMS });
+    const page = await eventStore.readAll({ after, maxCount: 1_000, filter: streams });
     newest = page.events.at(-1) ?? newest;
     if (page.isEnd || page.events.length === 0) break;
     after = newest!.position;
   }
   if (newest && !(await waiter.waitFor(newest.position, timeoutMs, newest.streamName))) {
-    throw new Error(`The key views did not catch up with the log within ${timeoutMs / 1000} s`);
+    throw new Error(`The views of ${streams.streamNamePrefixes.join(', ')} streams did not catch up with the log within ${timeoutMs / 1000} s`);
   }
 }

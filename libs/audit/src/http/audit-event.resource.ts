@@ -11,12 +11,13 @@ export class AuditEventResource {
   @ApiProperty({ enum: AUDIT_ACTIONS }) action: string;
   @ApiProperty() keyUid: string;
   @ApiProperty() ownerUid: string;
-  @ApiProperty({ description: '{ userUid, via: jwt | apiKey | system, keyUid? }' }) actor: AuditActor;
+  @ApiProperty({ description: '{ userUid, via: jwt | apiKey | system | scim, keyUid? } (scim: the identity provider, for user-* events)' }) actor: AuditActor;
   @ApiPropertyOptional({ description: 'created: the key as issued (never its value)' }) key?: AuditEventData['key'];
   @ApiPropertyOptional({ description: 'edited: each changed field, before and after' }) changes?: AuditEventData['changes'];
   @ApiPropertyOptional({ description: "policy-set: the tenant's API key policy as set (keyUid is then tenant/<tenantUid>, ownerUid empty)" }) policy?: AuditEventData['policy'];
   @ApiPropertyOptional({ description: 'expiring-soon and expired: the expiry noticed and the days before it (0: expired)' }) notice?: AuditEventData['notice'];
   @ApiPropertyOptional({ description: 'rotated: until when the value before the new one keeps working' }) rotation?: AuditEventData['rotation'];
+  @ApiPropertyOptional({ description: 'user-* (the SCIM directory): { id (SCIM id), userName, externalId?, active? (user-provisioned), previousUserName? (a rename) }; keyUid is then tenant/<tenantUid>/user/<id>, ownerUid the userName' }) user?: AuditEventData['user'];
   @ApiPropertyOptional() correlationId?: string;
   @ApiPropertyOptional({ description: 'revoked: why, when not by hand (owner-deactivated: offboarded by the identity provider; owner-keys-revoked: an admin revoked all of the owner\'s keys; leaked: reported through POST /v1/apiKeys/leaked)' }) reason?: string;
   @ApiProperty({ description: "The entry's chain hash" }) hash: string;
@@ -38,6 +39,7 @@ export function toAuditEventResource(entry: AuditEntry): AuditEventResource {
     ...(data.policy ? { policy: data.policy } : {}),
     ...(data.notice ? { notice: data.notice } : {}),
     ...(data.rotation ? { rotation: data.rotation } : {}),
+    ...(data.user ? { user: data.user } : {}),
     ...(data.correlationId ? { correlationId: data.correlationId } : {}),
     ...(data.reason ? { reason: data.reason } : {}),
     hash: entry.hash,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import type { AuthenticatedCaller, CallerStanding } from '@keystream/tenancy';
 import { DIRECTORY_USER_QUERIES, type DirectoryUserQueries } from '../views/directory-users/directory-users.queries.js';
+import type { DirectoryUserRow } from '../views/directory-users/directory-user.row.js';
 import { ScimTokens } from '../scim/scim-tokens.js';
 
 /** What the directory says of a user name now. */
@@ -38,9 +39,7 @@ export class DirectoryStanding implements CallerStanding {
     const key = `${tenantId}\u001f${userName.toLowerCase()}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const rows = await this.users.findByUserName(tenantId, userName);
-    const live = rows.find((row) => !row.deleted);
-    const standing: Standing = live ? (live.active ? { kind: 'active', isTenantAdmin: live.isTenantAdmin } : { kind: 'inactive' }) : rows.length > 0 ? { kind: 'inactive' } : { kind: 'unknown' };
+    const standing = standingFrom(await this.users.findByUserName(tenantId, userName));
     this.cache.set(key, standing);
     return standing;
   }
@@ -50,6 +49,16 @@ export class DirectoryStanding implements CallerStanding {
     for (const key of this.cache.keys()) if (key.startsWith(`${tenantId}\u001f`)) this.cache.delete(key);
   }
 }
+
+/**
+ * Pure: what the directory's rows for one user name (findByUserName) say. A live user stands by its
+ * `active`; only deleted rows or a former name's tombstone: inactive; no row: unknown.
+ */
+export const standingFrom = (rows: readonly Pick<DirectoryUserRow, 'deleted' | 'active' | 'isTenantAdmin'>[]): Standing => {
+  const live = rows.find((row) => !row.deleted);
+  if (live) return live.active ? { kind: 'active', isTenantAdmin: live.isTenantAdmin } : { kind: 'inactive' };
+  return rows.length > 0 ? { kind: 'inactive' } : { kind: 'unknown' };
+};
 
 /** Pure: the caller as the directory allows it. */
 export const governed = (caller: AuthenticatedCaller, standing: Standing): AuthenticatedCaller | undefined => {

@@ -1,3 +1,4 @@
+import { type ApiKeyEvent, type TenantPolicyEvent, decodeAuditedEvent } from '@keystream/api-keys';
 import type { EventToAppend, JsonObject, RecordedEvent } from '@keystream/event-store';
 import {
   DIRECTORY_USER_EVENT_SCHEMA_VERSION,
@@ -72,3 +73,10 @@ export const toDirectoryEventToAppend = (event: DirectoryUserEvent, { eventId, n
     occurredAt: now.toISOString(),
   },
 });
+
+/**
+ * What the composition root hands the audit relay: a key or tenant policy event (the api-keys codec),
+ * else a directory event; undefined for anything else. A malformed one throws, and the relay retries.
+ */
+export const decodeRelayedEvent = (recorded: RecordedEvent): ApiKeyEvent | TenantPolicyEvent | DirectoryUserEvent | undefined =>
+  decodeAuditedEvent(recorded) ?? decodeDirectoryUserEvent(recorded);

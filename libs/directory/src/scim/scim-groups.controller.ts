@@ -9,7 +9,8 @@ import { ScimAuthGuard, ScimTenant } from './scim-auth.guard.js';
 import { ScimErrorFilter } from './scim-error.filter.js';
 import { SCIM_CONTENT_TYPE, ScimError, invalidPath, invalidSyntax, invalidValue, notFound } from './scim.errors.js';
 import { GROUP_SCHEMA, SCIM_BASE, listResponse } from './scim-user.resource.js';
-import { type PatchOperation, isObject, parseEqFilter, parsePatch } from './scim-user.schema.js';
+import { type PatchOperation, isObject, parsePatch } from './scim-user.schema.js';
+import { parseFilter } from './scim-filter.js';
 import { correlation, single } from './scim-users.controller.js';
 
 /** The one group Keystream exposes: its members are the tenant's admins. */
@@ -33,10 +34,11 @@ export class ScimGroupsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'List groups: only tenant-admin; filter=displayName eq "tenant-admin" (or id eq)' })
+  @ApiOperation({ summary: 'List groups: only tenant-admin; filter=displayName eq "tenant-admin" (or id eq, joined by and)' })
   async list(@ScimTenant() tenantId: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
-    const filter = parseEqFilter(single(query.filter, 'filter'), ['displayName', 'id'] as const);
-    const matches = filter === undefined || filter.value === ADMIN_GROUP;
+    const filter = parseFilter(single(query.filter, 'filter'), { displayName: ['eq'], id: ['eq'] } as const);
+    // displayName is caseExact false (RFC 7643 §4.2), id caseExact.
+    const matches = filter.every((clause) => (clause.attribute === 'id' ? clause.value === ADMIN_GROUP : clause.value.toLowerCase() === ADMIN_GROUP));
     const groups = matches ? [await this.group(tenantId, excludesMembers(query))] : [];
     return send(reply, listResponse(groups, groups.length, 1));
   }

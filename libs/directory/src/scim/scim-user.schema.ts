@@ -1,5 +1,5 @@
 import type { UserAttributes, UserProfile } from '../domain/index.js';
-import { ScimError, invalidFilter, invalidPath, invalidSyntax, invalidValue } from './scim.errors.js';
+import { ScimError, invalidPath, invalidSyntax, invalidValue } from './scim.errors.js';
 
 /**
  * The User schema as Keystream keeps it (RFC 7643 §4.1 and the enterprise extension, §4.3), and the
@@ -259,21 +259,3 @@ export const applyUserPatch = (document: UserDocument, operations: readonly Patc
     }
     return next;
   }, document);
-
-// ------------------------------------------------------------------ filters
-
-/** `attr eq "value"`, the one filter Okta and Entra ID send to find a user or a group before creating it. */
-export const parseEqFilter = <A extends string>(filter: string | undefined, attributes: readonly A[]): { attribute: A; value: string } | undefined => {
-  if (filter === undefined || filter.trim() === '') return undefined;
-  const match = /^\s*([A-Za-z][\w.:$-]*)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$/i.exec(filter);
-  if (!match) throw invalidFilter('Only filters of the form attribute eq "value" are supported');
-  const attribute = attributes.find((name) => name.toLowerCase() === match[1]!.toLowerCase());
-  if (!attribute) throw invalidFilter(`Filtering on ${match[1]} is not supported; use ${attributes.join(', ')}`);
-  let value: string;
-  try {
-    value = JSON.parse(`"${match[2]}"`) as string;
-  } catch {
-    throw invalidFilter('The filter value is not a valid string');
-  }
-  return { attribute, value };
-};

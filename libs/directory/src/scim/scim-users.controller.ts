@@ -11,9 +11,13 @@ import { ScimAuthGuard, ScimTenant } from './scim-auth.guard.js';
 import { ScimErrorFilter } from './scim-error.filter.js';
 import { SCIM_CONTENT_TYPE, ScimError, notFound } from './scim.errors.js';
 import { SCIM_BASE, listResponse, toScimUser, toUserDocument } from './scim-user.resource.js';
-import { applyUserPatch, parseEqFilter, parsePatch, parseUserResource } from './scim-user.schema.js';
+import { applyUserPatch, parsePatch, parseUserResource } from './scim-user.schema.js';
+import { parseFilter } from './scim-filter.js';
 
-const MAX_COUNT = 200;
+/** ServiceProviderConfig's filter.maxResults: a page holds at most this many users. */
+export const MAX_COUNT = 200;
+/** What GET /Users filters on (ServiceProviderConfig says filter supported). */
+const USER_FILTERS = { userName: ['eq', 'co', 'sw'], externalId: ['eq'], id: ['eq'] } as const;
 const SCIM_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 /** SCIM 2.0 Users (RFC 7644 §3): what Okta and Entra ID provision with. Public to the AuthGuard: the SCIM bearer token is checked instead. */
@@ -46,12 +50,12 @@ export class ScimUsersController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List or find users: filter=userName eq "..." (also externalId, id), startIndex, count' })
+  @ApiOperation({ summary: 'List or find users: filter=userName eq|sw|co "...", externalId eq, id eq, joined by and; startIndex, count (at most 200)' })
   @ApiQuery({ name: 'filter', required: false })
   @ApiQuery({ name: 'startIndex', required: false })
   @ApiQuery({ name: 'count', required: false })
   async list(@ScimTenant() tenantId: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
-    const filter = parseEqFilter(single(query.filter, 'filter'), ['userName', 'externalId', 'id'] as const);
+    const filter = parseFilter(single(query.filter, 'filter'), USER_FILTERS);
     const startIndex = Math.max(1, integer(query.startIndex, 1));
     const count = Math.min(MAX_COUNT, Math.max(0, integer(query.count, 100)));
     const { rows, total } = await this.users.listUsers(tenantId, { filter, startIndex, count });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { ViewDatabase } from '@keystream/read-model';
 import { fromFlag, selectByKeys, toFlag, upsertByKey } from '@keystream/read-model';
 import { type DirectoryUserRow, formerNameKey, isFormerNameKey, userKey } from './directory-user.row.js';
@@ -5,16 +6,24 @@ import { DIRECTORY_USER_COLUMNS, DIRECTORY_USER_TABLE, type DirectoryUserDatabas
 
 export const DIRECTORY_USER_QUERIES = Symbol('DIRECTORY_USER_QUERIES');
 
+/**
+ * One comparison of a SCIM filter; a list of them must all hold. userName compares case-insensitively
+ * (caseExact false) and takes co and sw; externalId and id compare exactly, with eq (the parser's allow-list).
+ */
 export interface DirectoryUserFilter {
   attribute: 'userName' | 'externalId' | 'id';
+  operator: 'eq' | 'co' | 'sw';
   value: string;
 }
+
+/** A LIKE pattern matching `text` literally (`\` escapes, as the queries' ESCAPE clause says). */
+const literal = (text: string): string => text.replace(/[\\%_]/g, (character) => `\\${character}`);
 
 export interface DirectoryUserQueries {
   /** A live (not deleted) user by SCIM id. */
   getUser(tenantId: string, userId: string): Promise<DirectoryUserRow | undefined>;
   /** Live users, oldest first, SCIM's 1-based startIndex and count; `total` before paging. */
-  listUsers(tenantId: string, options: { filter?: DirectoryUserFilter; startIndex: number; count: number }): Promise<{ rows: DirectoryUserRow[]; total: number }>;
+  listUsers(tenantId: string, options: { filter?: readonly DirectoryUserFilter[]; startIndex: number; count: number }): Promise<{ rows: DirectoryUserRow[]; total: number }>;
   /** Live admins (the tenant-admin group's members). */
   listAdmins(tenantId: string): Promise<DirectoryUserRow[]>;
   /** Every row for a user name, deleted ones and former names' tombstones too (case-insensitive): what the role check reads. */
@@ -65,9 +74,15 @@ export function directoryUserQueries(views: ViewDatabase<DirectoryUserDatabase>)
     },
     async listUsers(tenantId, { filter, startIndex, count }) {
       let select = live(tenantId);
-      if (filter?.attribute === 'userName') select = select.where('user_name_lower', '=', filter.value.toLowerCase());
-      if (filter?.attribute === 'externalId') select = select.where('external_id', '=', filter.value);
-      if (filter?.attribute === 'id') select = select.where('user_id', '=', filter.value);
+      for (const clause of filter ?? []) {
+        if (clause.attribute === 'externalId') select = select.where('external_id', '=', clause.value);
+        else if (clause.attribute === 'id') select = select.where('user_id', '=', clause.value);
+        else if (clause.operator === 'eq') select = select.where('user_name_lower', '=', clause.value.toLowerCase());
+        else {
+          const pattern = `${clause.operator === 'co' ? '%' : ''}${literal(clause.value.toLowerCase())}%`;
+          select = select.where(sql<boolean>`user_name_lower like ${pattern} escape '\\'`);
+        }
+      }
       const counted = await select.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst();
       const records = count === 0 ? [] : await select.selectAll().orderBy('created_at').orderBy('user_id').limit(count).offset(startIndex - 1).execute();
       return { rows: records.map(fromRecord), total: Number(counted?.n ?? 0) };
