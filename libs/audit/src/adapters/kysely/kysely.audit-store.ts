@@ -62,12 +62,25 @@ export class KyselyAuditStore implements AuditStore {
     if (query.keyUid !== undefined) select = select.where('key_uid', '=', query.keyUid);
     if (query.actorUid !== undefined) select = select.where('actor_uid', '=', query.actorUid);
     if (query.action !== undefined) select = select.where('action', '=', query.action);
+    if (query.actions !== undefined) {
+      if (query.actions.length === 0) return { entries: [] };
+      select = select.where('action', 'in', [...query.actions]);
+    }
+    if (query.ownerUid !== undefined) select = select.where(this.ownerUid(), '=', query.ownerUid);
     if (query.from !== undefined) select = select.where('occurred_at', '>=', query.from);
     if (query.to !== undefined) select = select.where('occurred_at', '<', query.to);
     if (query.beforeSeq !== undefined) select = select.where('seq', '<', query.beforeSeq);
     const records = await select.orderBy('seq', 'desc').limit(query.limit + 1).execute();
     const entries = records.slice(0, query.limit).map(toEntry);
     return records.length > query.limit ? { entries, nextBeforeSeq: entries.at(-1)!.seq } : { entries };
+  }
+
+  /**
+   * The key's owner as the CloudEvent data names it. No column or index of its own: an owner's
+   * query walks the tenant's chain newest first (the primary key) until its page is full.
+   */
+  private ownerUid() {
+    return this.dialect === 'postgres' ? sql<string>`(cloud_event::jsonb #>> '{data,ownerUid}')` : sql<string>`json_extract(cloud_event, '$.data.ownerUid')`;
   }
 
   async tail(tenantId: string, limit: number): Promise<AuditEntry[]> {
