@@ -4,6 +4,7 @@ import { GENESIS_HASH, brokenLink } from '../../audit-chain.js';
 import type { AppendResult, AuditEntry, AuditPage, AuditQuery, AuditStore, ChainVerification } from '../../audit-store.port.js';
 import { beginImmediate } from '../sqlite/sqlite-write-lock.js';
 import { ensureAuditTable } from './audit.ddl.js';
+import { ensureAuditOwnerIndex, ownerUidOf } from './audit.owner-index.js';
 import { AUDIT_TABLE, type AuditDatabase } from './audit.schema.js';
 import { type NewRecord, chained, toEntry, toLink } from './audit.rows.js';
 
@@ -28,7 +29,10 @@ export class KyselyAuditStore implements AuditStore {
 
   static async open(db: Kysely<AuditDatabase>, dialect: AuditDialect, destroy: () => Promise<void>): Promise<KyselyAuditStore> {
     const store = new KyselyAuditStore(db, dialect, destroy);
-    await store.writeTransaction(['$schema'], (trx) => ensureAuditTable(trx));
+    await store.writeTransaction(['$schema'], async (trx) => {
+      await ensureAuditTable(trx);
+      await ensureAuditOwnerIndex(trx, dialect);
+    });
     return store;
   }
 
@@ -66,21 +70,13 @@ export class KyselyAuditStore implements AuditStore {
       if (query.actions.length === 0) return { entries: [] };
       select = select.where('action', 'in', [...query.actions]);
     }
-    if (query.ownerUid !== undefined) select = select.where(this.ownerUid(), '=', query.ownerUid);
+    if (query.ownerUid !== undefined) select = select.where(ownerUidOf(this.dialect), '=', query.ownerUid);
     if (query.from !== undefined) select = select.where('occurred_at', '>=', query.from);
     if (query.to !== undefined) select = select.where('occurred_at', '<', query.to);
     if (query.beforeSeq !== undefined) select = select.where('seq', '<', query.beforeSeq);
     const records = await select.orderBy('seq', 'desc').limit(query.limit + 1).execute();
     const entries = records.slice(0, query.limit).map(toEntry);
     return records.length > query.limit ? { entries, nextBeforeSeq: entries.at(-1)!.seq } : { entries };
-  }
-
-  /**
-   * The key's owner as the CloudEvent data names it. No column or index of its own: an owner's
-   * query walks the tenant's chain newest first (the primary key) until its page is full.
-   */
-  private ownerUid() {
-    return this.dialect === 'postgres' ? sql<string>`(cloud_event::jsonb #>> '{data,ownerUid}')` : sql<string>`json_extract(cloud_event, '$.data.ownerUid')`;
   }
 
   async tail(tenantId: string, limit: number): Promise<AuditEntry[]> {
