@@ -1,13 +1,17 @@
 import 'reflect-metadata';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command } from 'commander';
 import { auditCommand } from '@keystream/audit';
 import { relayCommand } from '@keystream/audit-bus';
 import { TenantKeyPolicies, policyCommand } from '@keystream/api-keys';
 import { ConfigError, loadConfig } from '@keystream/config';
+import { EVENT_STORE } from '@keystream/event-store';
+import { CaughtUpWaiter } from '@keystream/processing';
 import { auditStoreLocation, openAuditStore, openEventStore, openReadModel } from '@keystream/runtime';
 import { auditWatchCommand } from './commands/audit-watch.command.js';
 import { bootstrapKeyCommand } from './commands/bootstrap-key.command.js';
-import { expiryNoticesCommand } from './commands/expiry-notices.command.js';
+import { caughtUp, expiryNoticesCommand } from './commands/expiry-notices.command.js';
+import { keysCommand } from './commands/keys.command.js';
 import { projectionsCommand } from './commands/projections.command.js';
 import { withCliContext } from './cli-context.js';
 import { tokenCommand } from './commands/token.command.js';
@@ -24,6 +28,16 @@ const program = new Command('keystream')
   .addCommand(directoryCommand({ withDirectory: withCliDirectory }))
   .addCommand(projectionsCommand())
   .addCommand(policyCommand({ withPolicies: (work) => withCliContext((context) => work(context.get(TenantKeyPolicies))) }))
+  // Keys: the views answer a listing only once they show every key event in the log.
+  .addCommand(
+    keysCommand({
+      withBuses: (work) =>
+        withCliContext(async (context) => {
+          await caughtUp(context.get(EVENT_STORE), context.get(CaughtUpWaiter));
+          return work({ commandBus: context.get(CommandBus), queryBus: context.get(QueryBus) });
+        }),
+    }),
+  )
   .addCommand(expiryNoticesCommand())
   .addCommand(relayCommand({ openEventStore: () => openEventStore(loadConfig()), openReadModel: () => openReadModel(loadConfig()) }))
   .addCommand(

@@ -63,7 +63,7 @@ export function App() {
   const page = path.replace(/\/+$/, '') || BASE;
   const keyMatch = /^\/console\/keys\/([^/]+)$/.exec(page);
   let content;
-  if (keyMatch) content = <KeyDetailPage uid={decodeURIComponent(keyMatch[1]!)} onError={onError} />;
+  if (keyMatch) content = <KeyDetailPage uid={decodeURIComponent(keyMatch[1]!)} auditEnabled={settings.auditEnabled} onError={onError} />;
   else if (page === `${BASE}/tenant` && session.admin) content = <KeysPage key="tenant" scope="tenant" maxLifetimeDays={settings.maxKeyLifetimeDays} onError={onError} />;
   else if (page === `${BASE}/audit` && session.admin) content = <AuditPage auditEnabled={settings.auditEnabled} onError={onError} />;
   else if (page === BASE) content = <KeysPage key="mine" scope="mine" maxLifetimeDays={settings.maxKeyLifetimeDays} onError={onError} />;

@@ -7,6 +7,8 @@ export { KEY_USAGE_WRITE_INTERVAL_MS, KeyUsageRecorder } from './application/key
 export { KeyVerificationCache } from './application/key-verification.cache.js';
 export { VERIFICATION_CODES, type Verification, type VerificationCode } from './application/verification.js';
 export { CreateKeyCommand } from './commands/create-key/create-key.command.js';
+export { RotateKeyCommand, type RotateKeyResult } from './commands/rotate-key/rotate-key.command.js';
+export { ListKeysQuery, type ApiKeyList } from './queries/list-keys/list-keys.query.js';
 export { createValidationPipe } from './http/validation.js';
 export { toEventToAppend, type EnvelopeContext } from './application/event-envelope.js';
 export * from './application/api-key-event.codec.js';

@@ -32,6 +32,10 @@ export interface AuditQuery {
   keyUid?: string;
   actorUid?: string;
   action?: AuditAction;
+  /** Only events whose CloudEvent data names this user as the key's owner (`data.ownerUid`). */
+  ownerUid?: string;
+  /** Only events of these actions (none: nothing). */
+  actions?: readonly AuditAction[];
   /** Inclusive lower bound on `occurredAt` (RFC 3339). */
   from?: string;
   /** Exclusive upper bound on `occurredAt` (RFC 3339). */

@@ -2,16 +2,13 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type AuditEventResource, call } from '../api/client';
 import { useSession } from '../auth/session';
 import { Pager, useCursorPages } from '../components/pager';
+import { actorOf, eventDetails } from '../audit-notices';
 import { formatDateTime } from '../format';
 
-const ACTIONS = ['created', 'edited', 'revoked', 'reactivated', 'deleted', 'rotated'] as const;
+const ACTIONS = ['created', 'edited', 'revoked', 'reactivated', 'deleted', 'rotated', 'expiring-soon', 'expired', 'leak-reported', 'policy-set'] as const;
 type Filters = { keyUid: string; actorUid: string; action: '' | (typeof ACTIONS)[number]; from: string; to: string };
 const EMPTY: Filters = { keyUid: '', actorUid: '', action: '', from: '', to: '' };
 
-const actorOf = (event: AuditEventResource): string => {
-  const actor = event.actor as { uid?: string; userUid?: string; id?: string };
-  return actor.uid ?? actor.userUid ?? actor.id ?? JSON.stringify(event.actor);
-};
 
 /** The tenant's audit trail (GET /v1/audit/events), newest first, for tenant admins. */
 export function AuditPage({ auditEnabled, onError }: { auditEnabled: boolean; onError: (error: unknown) => void }) {
@@ -110,6 +107,7 @@ export function AuditPage({ auditEnabled, onError }: { auditEnabled: boolean; on
                 <th scope="col">Key</th>
                 <th scope="col">Owner</th>
                 <th scope="col">Done by</th>
+                <th scope="col">Details</th>
               </tr>
             </thead>
             <tbody>
@@ -120,6 +118,7 @@ export function AuditPage({ auditEnabled, onError }: { auditEnabled: boolean; on
                   <td className="mono">{event.keyUid}</td>
                   <td>{event.ownerUid}</td>
                   <td>{actorOf(event)}</td>
+                  <td>{eventDetails(event)}</td>
                 </tr>
               ))}
             </tbody>

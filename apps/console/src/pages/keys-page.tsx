@@ -27,6 +27,9 @@ export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 
   const [reveal, setReveal] = useState<{ name: string; apiKey: string; title?: string } | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const [busy, setBusy] = useState(false);
+  // Keys rotated from this page, with until when their previous value works (the listing has no rotation
+  // fields; the key's page shows every rotation from the audit trail). Not a secret; kept in memory only.
+  const [rotatedUntil, setRotatedUntil] = useState<Record<string, string>>({});
   // Admins read the tenant's key policy: shown on the page, and its lifetime bounds the custom date.
   // Plain users cannot read it (the API answers 403) and keep the service default; the API decides either way.
   const [policy, setPolicy] = useState<TenantKeyPolicyResource | null>(null);
@@ -83,6 +86,7 @@ export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 
   const rotate = (key: ApiKeyResource, gracePeriodSeconds: number) =>
     act(`API key “${key.metadata.name}” rotated.`, async () => {
       const rotated = await call(session.client.v1.rotateKeyControllerRotate(key.metadata.uid, { gracePeriodSeconds }));
+      setRotatedUntil((before) => ({ ...before, [rotated.uid]: rotated.previousValidUntil }));
       setReveal({ name: key.metadata.name, apiKey: rotated.apiKey, title: `API key “${key.metadata.name}” rotated` });
     });
 
@@ -160,6 +164,12 @@ export function KeysPage({ scope, maxLifetimeDays, onError }: { scope: 'mine' | 
                   </td>
                   <td>
                     <span className={`badge ${key.status.isActive ? 'badge-ok' : 'badge-muted'}`}>{key.status.isActive ? 'active' : 'revoked'}</span>
+                    {rotatedUntil[key.metadata.uid] && (
+                      <span className="badge badge-warn">
+                        {' '}
+                        rotated{Date.parse(rotatedUntil[key.metadata.uid]!) > Date.now() ? ` · previous value until ${formatDateTime(rotatedUntil[key.metadata.uid]!)}` : ''}
+                      </span>
+                    )}
                   </td>
                   <td>{formatDate(key.metadata.creationTimestamp)}</td>
                   <td title={key.status.lastUsedFrom?.length ? `From ${key.status.lastUsedFrom.join(', ')}` : undefined}>

@@ -101,6 +101,29 @@ export function describeAuditStoreContract(name: string, makeSubject: () => Prom
       expect(await seqs({ keyUid: 'k1', actorUid: 'alice' })).toEqual([4, 1]);
     });
 
+    it("answers an owner's query with the events of that owner's keys only, of the actions asked, in one tenant", async () => {
+      await store.append([
+        auditEvent({ tenant: 't1', key: 'k1', owner: 'alice', actor: 'alice', minute: 1 }),
+        auditEvent({ tenant: 't1', key: 'k2', owner: 'bob', actor: 'bob', minute: 2 }),
+        auditEvent({ tenant: 't2', key: 'k3', owner: 'alice', actor: 'alice', minute: 3 }),
+        auditEvent({ tenant: 't1', key: 'k1', owner: 'alice', revision: 1, action: 'revoked', actor: 'admin', minute: 4 }),
+        auditEvent({ tenant: 't1', key: 'tenant/t1', owner: '', action: 'policy-set', actor: 'admin', minute: 5 }),
+        auditEvent({ tenant: 't1', key: 'k1', owner: 'alice', revision: 2, action: 'expired', actor: 'system', minute: 6 }),
+      ]);
+      const seqs = async (query: Partial<Parameters<AuditStore['query']>[0]>) =>
+        (await store.query({ tenantId: 't1', limit: 50, ...query })).entries.map((entry) => entry.seq);
+      expect(await seqs({ ownerUid: 'alice' })).toEqual([5, 3, 1]);
+      expect(await seqs({ ownerUid: 'bob' })).toEqual([2]);
+      expect(await seqs({ ownerUid: '' })).toEqual([4]);
+      expect(await seqs({ ownerUid: 'alice', actions: ['created', 'expired'] })).toEqual([5, 1]);
+      expect(await seqs({ ownerUid: 'alice', actions: [] })).toEqual([]);
+      expect(await seqs({ ownerUid: 'alice', actorUid: 'admin' })).toEqual([3]);
+      expect(await seqs({ ownerUid: 'alice', limit: 2 })).toEqual([5, 3]);
+      expect((await store.query({ tenantId: 't1', ownerUid: 'alice', limit: 2 })).nextBeforeSeq).toBe(3);
+      expect(await seqs({ ownerUid: 'alice', beforeSeq: 3 })).toEqual([1]);
+      expect((await store.query({ tenantId: 't2', ownerUid: 'alice', limit: 50 })).entries.map((e) => e.keyUid)).toEqual(['k3']);
+    });
+
     it('pages through everything exactly once with the keyset cursor', async () => {
       await store.append(eventsOf('t1', 23));
       const seen: number[] = [];

@@ -7,12 +7,14 @@ export interface EventShape {
   revision?: number;
   action?: AuditAction;
   actor?: string;
+  /** The key's owner (`user-1` unless given; empty for a tenant's own event). */
+  owner?: string;
   /** Minutes after 2026-11-22T10:00Z. */
   minute?: number;
 }
 
 /** A CloudEvent as the audit consumer receives it. */
-export function auditEvent({ tenant = 'tenant-a', key = 'key-1', revision = 0, action, actor = 'user-1', minute = 0 }: EventShape = {}): AuditCloudEvent {
+export function auditEvent({ tenant = 'tenant-a', key = 'key-1', revision = 0, action, actor = 'user-1', owner = 'user-1', minute = 0 }: EventShape = {}): AuditCloudEvent {
   const resolved = action ?? (revision === 0 ? 'created' : 'revoked');
   return {
     specversion: '1.0',
@@ -27,7 +29,7 @@ export function auditEvent({ tenant = 'tenant-a', key = 'key-1', revision = 0, a
       action: resolved,
       tenantUid: tenant,
       keyUid: key,
-      ownerUid: 'user-1',
+      ownerUid: owner,
       actor: { userUid: actor, via: 'jwt' },
       revision,
       ...(resolved === 'edited' ? { changes: { name: { before: 'old', after: 'new' } } } : {}),

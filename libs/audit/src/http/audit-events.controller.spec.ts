@@ -60,10 +60,35 @@ describe('GET /v1/audit/events', () => {
     expect(body.listmeta).toEqual({ continue: '', count: 4 });
   });
 
-  it('refuses a plain user with 403 Forbidden', async () => {
-    const { status, body } = await get('/v1/audit/events', await token('acme', 'alice'));
-    expect(status).toBe(403);
-    expect(body.code).toBe('Forbidden');
+  it("gives a plain user the events of the keys they own only: not another user's, not the tenant's own, not another tenant's", async () => {
+    await store.append([
+      auditEvent({ tenant: 'own', key: 'ka', owner: 'alice', actor: 'alice', minute: 10 }),
+      auditEvent({ tenant: 'own', key: 'kb', owner: 'bob', actor: 'bob', minute: 11 }),
+      auditEvent({ tenant: 'own-other', key: 'kx', owner: 'alice', actor: 'alice', minute: 12 }),
+      auditEvent({ tenant: 'own', key: 'ka', owner: 'alice', revision: 1, action: 'rotated', actor: 'alice', minute: 13 }),
+      auditEvent({ tenant: 'own', key: 'tenant/own', owner: '', action: 'policy-set', actor: 'root', minute: 14 }),
+      auditEvent({ tenant: 'own', key: 'ka', owner: 'alice', revision: 2, action: 'leak-reported', actor: 'system', minute: 15 }),
+      auditEvent({ tenant: 'own', key: 'ka', owner: 'alice', revision: 3, action: 'revoked', actor: 'system', minute: 16 }),
+      auditEvent({ tenant: 'own', key: 'kb', owner: 'bob', revision: 1, action: 'expired', actor: 'system', minute: 17 }),
+    ]);
+    const alice = await token('own', 'alice');
+    const { status, body } = await get('/v1/audit/events', alice);
+    expect(status).toBe(200);
+    expect(body.items.map((item: { action: string; keyUid: string }) => `${item.keyUid} ${item.action}`)).toEqual(['ka revoked', 'ka leak-reported', 'ka rotated', 'ka created']);
+    expect(JSON.stringify(body)).not.toMatch(/kb|kx|policy|own-other/);
+    expect(body.items.every((item: { ownerUid: string }) => item.ownerUid === 'alice')).toBe(true);
+    // The filters narrow the owner's set; they never widen it.
+    const seqs = async (query: string, jwt = alice) => (await get(`/v1/audit/events?${query}`, jwt)).body.items.map((item: { keyUid: string }) => item.keyUid);
+    expect(await seqs('keyUid=kb')).toEqual([]);
+    expect(await seqs('action=expired')).toEqual([]);
+    expect(await seqs('action=policy-set')).toEqual([]);
+    expect(await seqs('actorUid=system')).toEqual(['ka', 'ka']);
+    // Bob sees his own; the same user id in another tenant sees only that tenant's key.
+    expect(await seqs('', await token('own', 'bob'))).toEqual(['kb', 'kb']);
+    expect(await seqs('', await token('own-other', 'alice'))).toEqual(['kx']);
+    // A user who owns nothing gets an empty page; a tenant admin still gets the whole trail.
+    expect((await get('/v1/audit/events', await token('own', 'carol'))).body).toEqual({ items: [], listmeta: { continue: '', count: 0 } });
+    expect((await get('/v1/audit/events', await token('own', 'root', ['tenant-admin']))).body.items).toHaveLength(7);
   });
 
   it('refuses a caller without credentials with 401', async () => {

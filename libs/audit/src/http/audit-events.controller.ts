@@ -3,10 +3,11 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { ApiErrors } from '@keystream/problem-details';
 import { type AuthenticatedCaller, CurrentCaller } from '@keystream/tenancy';
 import { parseRfc3339 } from '@keystream/validation';
+import type { AuditAction } from '@keystream/audit-bus';
 import { AUDIT_STORE, type AuditStore } from '../audit-store.port.js';
 import { AuditEventResource, toAuditEventResource } from './audit-event.resource.js';
 import { AuditEventsRequest } from './audit-events.request.dto.js';
-import { AuditForbiddenError, AuditInvalidRequestError } from './audit.errors.js';
+import { AuditInvalidRequestError } from './audit.errors.js';
 
 class AuditListMeta {
   @ApiProperty({ description: 'Cursor for the next (older) page; empty on the last page' }) continue: string;
@@ -18,21 +19,35 @@ export class AuditEventList {
   @ApiProperty({ type: AuditListMeta }) listmeta: AuditListMeta;
 }
 
-/** A tenant admin reads the tenant's audit trail, newest first; the tenant always comes from the caller. */
+/**
+ * The actions of a key's own life: what its owner sees of their keys. A tenant's own events
+ * (`policy-set`) and any event type added later stay admin-only until they are listed here.
+ */
+export const OWNER_VISIBLE_ACTIONS = ['created', 'edited', 'revoked', 'reactivated', 'deleted', 'rotated', 'expiring-soon', 'expired', 'leak-reported'] as const satisfies readonly AuditAction[];
+
+/**
+ * A tenant admin reads the tenant's audit trail, newest first; any other user the events of the keys
+ * they own (the owner as the event names it), whoever did them. The tenant always comes from the caller.
+ */
 @ApiTags('audit')
 @Controller('v1/audit')
 export class AuditEventsController {
   constructor(@Inject(AUDIT_STORE) private readonly store: AuditStore) {}
 
   @Get('events')
-  @ApiOperation({ summary: "The tenant's audit events, newest first (tenant admins only)" })
+  @ApiOperation({
+    summary: "The tenant's audit events, newest first; a user who is not a tenant admin gets the events of their own keys only",
+    description:
+      'A tenant admin reads every event of the tenant. Any other caller reads only the events of the keys they own (created, edited, revoked incl. reason, ' +
+      'reactivated, deleted, rotated, expiring-soon, expired, leak-reported), whoever did them; the filters then narrow that set. Never another tenant\'s events.',
+  })
   @ApiOkResponse({ type: AuditEventList })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors(400, 401)
   async list(@CurrentCaller() caller: AuthenticatedCaller, @Query() query: AuditEventsRequest): Promise<AuditEventList> {
-    if (!caller.isTenantAdmin) throw new AuditForbiddenError('Only a tenant admin can read the audit trail');
     const limit = query.limit ?? 100;
     const page = await this.store.query({
       tenantId: caller.tenantId,
+      ...(caller.isTenantAdmin ? {} : { ownerUid: caller.userId, actions: OWNER_VISIBLE_ACTIONS }),
       keyUid: query.keyUid,
       actorUid: query.actorUid,
       action: query.action,

@@ -2,11 +2,6 @@
  * The audit routes' own refusals, with the registry's codes, so this lib needs nothing from
  * api-keys (the problem-details filter maps them by code like every other error).
  */
-export class AuditForbiddenError extends Error {
-  readonly code = 'Forbidden';
-  override name = 'AuditForbiddenError';
-}
-
 export class AuditInvalidRequestError extends Error {
   readonly code = 'InvalidRequest';
   override name = 'AuditInvalidRequestError';

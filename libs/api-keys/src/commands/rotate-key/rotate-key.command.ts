@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { UserCaller } from '../../domain/index.js';
+import type { Caller } from '../../domain/index.js';
 
 export interface RotateKeyResult {
   uid: string;
@@ -12,7 +12,8 @@ export interface RotateKeyResult {
 
 export class RotateKeyCommand extends Command<RotateKeyResult> {
   constructor(
-    readonly caller: UserCaller,
+    /** A user through the HTTP API, or the system (the operator CLI's `keys rotate`). */
+    readonly caller: Caller,
     readonly keyId: string,
     readonly graceSeconds: number,
     readonly expectedRevision: bigint | undefined,

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { UserCaller } from '../../domain/index.js';
+import type { Caller } from '../../domain/index.js';
 import type { ApiKeyResource } from '../api-key.resource.js';
 
 export interface ApiKeyList {
@@ -9,7 +9,8 @@ export interface ApiKeyList {
 
 export class ListKeysQuery extends Query<ApiKeyList> {
   constructor(
-    readonly caller: UserCaller,
+    /** A user through the HTTP API, or the system (the operator CLI's `keys list`). */
+    readonly caller: Caller,
     readonly filters: { limit: number; cursor?: string; userUid?: string; isActive?: boolean; nameContains?: string; unusedForDays?: number },
   ) {
     super();

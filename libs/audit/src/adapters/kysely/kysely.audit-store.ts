@@ -4,6 +4,7 @@ import { GENESIS_HASH, brokenLink } from '../../audit-chain.js';
 import type { AppendResult, AuditEntry, AuditPage, AuditQuery, AuditStore, ChainVerification } from '../../audit-store.port.js';
 import { beginImmediate } from '../sqlite/sqlite-write-lock.js';
 import { ensureAuditTable } from './audit.ddl.js';
+import { ensureAuditOwnerIndex, ownerUidOf } from './audit.owner-index.js';
 import { AUDIT_TABLE, type AuditDatabase } from './audit.schema.js';
 import { type NewRecord, chained, toEntry, toLink } from './audit.rows.js';
 
@@ -28,7 +29,10 @@ export class KyselyAuditStore implements AuditStore {
 
   static async open(db: Kysely<AuditDatabase>, dialect: AuditDialect, destroy: () => Promise<void>): Promise<KyselyAuditStore> {
     const store = new KyselyAuditStore(db, dialect, destroy);
-    await store.writeTransaction(['$schema'], (trx) => ensureAuditTable(trx));
+    await store.writeTransaction(['$schema'], async (trx) => {
+      await ensureAuditTable(trx);
+      await ensureAuditOwnerIndex(trx, dialect);
+    });
     return store;
   }
 
@@ -62,6 +66,11 @@ export class KyselyAuditStore implements AuditStore {
     if (query.keyUid !== undefined) select = select.where('key_uid', '=', query.keyUid);
     if (query.actorUid !== undefined) select = select.where('actor_uid', '=', query.actorUid);
     if (query.action !== undefined) select = select.where('action', '=', query.action);
+    if (query.actions !== undefined) {
+      if (query.actions.length === 0) return { entries: [] };
+      select = select.where('action', 'in', [...query.actions]);
+    }
+    if (query.ownerUid !== undefined) select = select.where(ownerUidOf(this.dialect), '=', query.ownerUid);
     if (query.from !== undefined) select = select.where('occurred_at', '>=', query.from);
     if (query.to !== undefined) select = select.where('occurred_at', '<', query.to);
     if (query.beforeSeq !== undefined) select = select.where('seq', '<', query.beforeSeq);
