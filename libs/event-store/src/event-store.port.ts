@@ -81,9 +81,18 @@ export interface SubscribeToAllOptions {
   readonly signal: AbortSignal;
 }
 
+export interface ReadStreamOptions {
+  /** Inclusive: the first revision to read. Omitted: from the stream's start. */
+  readonly fromRevision?: bigint;
+}
+
 export interface EventStore {
-  /** All events of one stream in revision order; an empty array when the stream does not exist. */
-  readStream(streamName: string): Promise<RecordedEvent[]>;
+  /**
+   * All events of one stream in revision order; an empty array when the stream does not exist. With
+   * `fromRevision`, only the events at that revision and after (a reader that folded the earlier ones
+   * reads just what is new).
+   */
+  readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Throws ConcurrencyError when the stream's revision is not the expected one. */
   appendToStream(
     streamName: string,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CLOCK, type Clock } from '@keystream/clock';
 import { CONSISTENCY_TIMEOUT_MS } from '@keystream/config';
-import { type AppendResult, ConcurrencyError, EVENT_STORE, type EventStore } from '@keystream/event-store';
+import { type AppendResult, EVENT_STORE, type EventStore, StreamStateCache, decideAndAppend } from '@keystream/event-store';
 import { CaughtUpWaiter } from '@keystream/processing';
 import { describeError } from '@keystream/store-errors';
 import { ID_GENERATOR, type IdGenerator } from '@keystream/secrets';
@@ -9,17 +9,15 @@ import {
   API_KEY_STREAM_PREFIX,
   type ApiKeyCommand,
   type ApiKeyEvent,
+  type ApiKeyState,
   apiKeyStreamName,
   decide,
-  evolve,
-  initialState,
 } from '../domain/index.js';
 import { ConcurrencyConflictError, PreconditionFailedError, ViewsBehindError } from './application.errors.js';
-import { decodeApiKeyEvent } from './api-key-event.codec.js';
+import { API_KEY_FOLD } from './api-key-fold.js';
 import { toEventToAppend } from './event-envelope.js';
 import { KeyVerificationCache } from './key-verification.cache.js';
 
-const MAX_ATTEMPTS = 5;
 /** Views further behind than this are not waited for: a create is refused at once. */
 const MAX_PENDING_KEY_EVENTS = 100;
 /** The key streams: only the views that read them matter to a key decision. */
@@ -41,12 +39,15 @@ export interface RunResult {
 
 /**
  * The five steps every API key command takes: read the key's stream, fold it, decide, append with
- * the revision read, and wait until the views show the result. A conflict re-reads and re-decides
- * a bounded number of times. The handler never writes a view or publishes anything itself.
+ * the revision read, and wait until the views show the result (decideAndAppend does the first four,
+ * re-reading and re-deciding a bounded number of times on a conflict). Folds are cached per key, so a
+ * command reads only the events written since this process last read the key, whatever the key's
+ * history. The handler never writes a view or publishes anything itself.
  */
 @Injectable()
 export class ApiKeyCommandRunner {
   private readonly logger = new Logger(ApiKeyCommandRunner.name);
+  private readonly folds = new StreamStateCache<ApiKeyState>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
@@ -60,32 +61,28 @@ export class ApiKeyCommandRunner {
 
   async run(keyId: string, makeCommand: (now: Date) => ApiKeyCommand, options: RunOptions): Promise<RunResult> {
     const streamName = apiKeyStreamName(keyId);
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const history = await this.eventStore.readStream(streamName);
-      const current = BigInt(history.length - 1);
-      const state = history.flatMap((event) => decodeApiKeyEvent(event) ?? []).reduce(evolve, initialState());
-      const command = makeCommand(this.clock.now());
-      const events = decide(command, state);
-      if (options.expectedRevision !== undefined && options.expectedRevision !== current) throw new PreconditionFailedError();
-      if (events.length === 0) return { revision: current, changed: false, events };
-      try {
-        const appended = await this.eventStore.appendToStream(
-          streamName,
-          events.map((event) =>
-            toEventToAppend(event, { eventId: this.ids.newEventId(), caller: command.caller, now: command.now, correlationId: options.correlationId }),
-          ),
-          current < 0n ? 'no_stream' : current,
-        );
-        await this.waitForViews(keyId, streamName, appended.position);
+    let command: ApiKeyCommand | undefined;
+    const outcome = await decideAndAppend(this.eventStore, API_KEY_FOLD, {
+      streamName,
+      expectedRevision: options.expectedRevision,
+      cache: this.folds,
+      decide: (state) => decide((command = makeCommand(this.clock.now())), state),
+      toAppend: (events) =>
+        events.map((event) => toEventToAppend(event, { eventId: this.ids.newEventId(), caller: command!.caller, now: command!.now, correlationId: options.correlationId })),
+    });
+    switch (outcome.kind) {
+      case 'stale':
+        throw new PreconditionFailedError();
+      case 'conflicted':
+        throw new ConcurrencyConflictError();
+      case 'unchanged':
+        return { revision: outcome.revision, changed: false, events: [] };
+      case 'appended':
+        await this.waitForViews(keyId, streamName, outcome.appended.position);
         // The views show the change: this instance's next request for the key reads it from them.
         this.verifications?.forget(keyId);
-        return { revision: appended.nextExpectedRevision, changed: true, events };
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-        if (options.expectedRevision !== undefined) throw new PreconditionFailedError();
-      }
+        return { revision: outcome.appended.nextExpectedRevision, changed: true, events: outcome.events };
     }
-    throw new ConcurrencyConflictError();
   }
 
   /**

@@ -16,8 +16,23 @@ export const appendOutcome = (
   events: readonly EventToAppend[],
   expected: ExpectedRevision,
 ): AppendOutcome => {
-  const current = stream.length - 1;
-  const retried = findRetriedAppend(stream, events, expected);
+  const first = events.length === 0 ? -1 : stream.findIndex((event) => event.id === events[0]!.id);
+  return appendOutcomeAt(streamName, stream.length - 1, first < 0 ? undefined : stream.slice(first, first + events.length), events, expected);
+};
+
+/**
+ * The same rules for a store that need not read the whole stream: `current` is the stream's last
+ * revision (-1 when it does not exist); `written` the stream's events from the one that carries the
+ * first event's id, as many as `events` (undefined when the stream has no event with that id).
+ */
+export const appendOutcomeAt = (
+  streamName: string,
+  current: number,
+  written: readonly Pick<RecordedEvent, 'id' | 'revision' | 'position'>[] | undefined,
+  events: readonly EventToAppend[],
+  expected: ExpectedRevision,
+): AppendOutcome => {
+  const retried = written && findRetriedAppend(written, events, expected);
   if (retried) return { kind: 'already-appended', result: retried };
   if (expected === 'any') return { kind: 'append' };
   const wanted = expected === 'no_stream' ? -1 : Number(expected);
@@ -29,16 +44,15 @@ export const appendOutcome = (
   };
 };
 
+/** `written` starts at the stream's event with the first event's id. */
 const findRetriedAppend = (
-  stream: readonly Pick<RecordedEvent, 'id' | 'revision' | 'position'>[],
+  written: readonly Pick<RecordedEvent, 'id' | 'revision' | 'position'>[],
   events: readonly EventToAppend[],
   expected: ExpectedRevision,
 ): AppendResult | undefined => {
-  if (events.length === 0) return undefined;
-  const first = stream.findIndex((event) => event.id === events[0]!.id);
-  if (first < 0) return undefined;
+  if (events.length === 0 || written.length === 0 || written[0]!.id !== events[0]!.id) return undefined;
+  const first = Number(written[0]!.revision);
   if (expected !== 'any' && first !== (expected === 'no_stream' ? 0 : Number(expected) + 1)) return undefined;
-  const written = stream.slice(first, first + events.length);
   if (written.length !== events.length || written.some((event, i) => event.id !== events[i]!.id)) return undefined;
   const last = written[written.length - 1]!;
   return { nextExpectedRevision: last.revision, position: last.position };

@@ -51,6 +51,25 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
       expect(await store.readStream(streamName())).toEqual([]);
     });
 
+    it('reads a stream from a revision on: only the events at it and after', async () => {
+      const stream = streamName();
+      await store.appendToStream(stream, [event('KeyCreated'), event(), event()], 'no_stream');
+      expect((await store.readStream(stream, { fromRevision: 1n })).map((e) => e.revision)).toEqual([1n, 2n]);
+      expect((await store.readStream(stream, { fromRevision: 0n })).map((e) => e.revision)).toEqual([0n, 1n, 2n]);
+      expect(await store.readStream(stream, { fromRevision: 3n })).toEqual([]);
+      expect(await store.readStream(streamName(), { fromRevision: 1n })).toEqual([]);
+    });
+
+    it('appends after a long stream at its last revision, and answers a retry of an earlier append as written', async () => {
+      const stream = streamName();
+      const first = [event('KeyCreated'), event()];
+      const written = await store.appendToStream(stream, first, 'no_stream');
+      for (let revision = 1n; revision < 6n; revision++) await store.appendToStream(stream, [event()], revision);
+      expect(await store.appendToStream(stream, first, 'no_stream')).toEqual(written);
+      await expect(store.appendToStream(stream, [event()], 5n)).rejects.toBeInstanceOf(ConcurrencyError);
+      expect((await store.appendToStream(stream, [event()], 6n)).nextExpectedRevision).toBe(7n);
+    });
+
     it('appends at the exact expected revision', async () => {
       const stream = streamName();
       await store.appendToStream(stream, [event('KeyCreated')], 'no_stream');

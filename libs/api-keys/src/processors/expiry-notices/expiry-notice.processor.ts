@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '@keystream/clock';
-import { ConcurrencyError, type EventStore } from '@keystream/event-store';
-import { decodeApiKeyEvent } from '../../application/api-key-event.codec.js';
+import { type EventStore, decideAndAppend } from '@keystream/event-store';
+import { API_KEY_FOLD } from '../../application/api-key-fold.js';
 import { toEventToAppend } from '../../application/event-envelope.js';
-import { type NoteExpiry, apiKeyStreamName, decide, evolve, initialState } from '../../domain/index.js';
+import { type NoteExpiry, apiKeyStreamName, decide } from '../../domain/index.js';
 import type { ExpiryNoticeQueries } from '../../views/expiry-notices/expiry-notices.queries.js';
 import type { ExpiryNoticeRow } from '../../views/expiry-notices/expiry-notices.row.js';
 
@@ -19,8 +19,6 @@ export interface ExpiryNoticeOptions {
   /** Due keys read per query. */
   pageSize?: number;
 }
-
-const MAX_ATTEMPTS = 5;
 
 /**
  * Records the expiry notices that fall due (KeyExpiringSoon at 30, 7 and 1 days, KeyExpired at
@@ -84,25 +82,15 @@ export class ExpiryNoticeProcessor {
   private async note(row: ExpiryNoticeRow, now: Date): Promise<number> {
     const stream = apiKeyStreamName(row.keyId);
     const command: NoteExpiry = { type: 'NoteExpiry', caller: { kind: 'system', tenantId: row.tenantId }, keyId: row.keyId, now };
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const history = await this.eventStore.readStream(stream);
-      const state = history.flatMap((event) => decodeApiKeyEvent(event) ?? []).reduce(evolve, initialState());
-      const events = decide(command, state);
-      if (events.length === 0) return 0;
-      const current = BigInt(history.length - 1);
-      const correlationId = `expiry-notice:${row.keyId}:${current}`;
-      try {
-        await this.eventStore.appendToStream(
-          stream,
-          events.map((event, index) => toEventToAppend(event, { eventId: noticeEventId(row.keyId, current, index), caller: command.caller, now, correlationId })),
-          current,
-        );
-        return events.length;
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-      }
-    }
-    return 0;
+    const outcome = await decideAndAppend(this.eventStore, API_KEY_FOLD, {
+      streamName: stream,
+      decide: (state) => decide(command, state),
+      toAppend: (events, current) =>
+        events.map((event, index) =>
+          toEventToAppend(event, { eventId: noticeEventId(row.keyId, current, index), caller: command.caller, now, correlationId: `expiry-notice:${row.keyId}:${current}` }),
+        ),
+    });
+    return outcome.kind === 'appended' ? outcome.events.length : 0;
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { CLOCK, type Clock } from '@keystream/clock';
 import { KEY_POLICY, type KeyPolicy } from '@keystream/config';
-import { ConcurrencyError, EVENT_STORE, type EventStore, type EventToAppend, type GlobalPosition } from '@keystream/event-store';
+import { EVENT_STORE, type EventStore, type EventToAppend, type GlobalPosition, type StreamFold, decideAndAppend } from '@keystream/event-store';
 import { ID_GENERATOR, type IdGenerator } from '@keystream/secrets';
 import { describeError } from '@keystream/store-errors';
 import { toEventToAppend } from '../../application/event-envelope.js';
@@ -26,7 +26,12 @@ import { decodeTenantPolicyEvent } from './tenant-policy-event.codec.js';
 export const POLICY_INVALIDATION_POLL_MS = 150;
 const PAGE = 500;
 const MAX_EVENTS_PER_LOOK = 5_000;
-const MAX_ATTEMPTS = 5;
+/** How a tenant's stream folds into its policy state. */
+const TENANT_POLICY_FOLD: StreamFold<TenantPolicyState, TenantPolicyEvent> = {
+  initialState: initialTenantPolicyState,
+  evolve: evolveTenantPolicy,
+  decode: decodeTenantPolicyEvent,
+};
 
 export interface TenantPolicySnapshot {
   state: TenantPolicyState;
@@ -88,29 +93,31 @@ export class TenantKeyPolicies implements OnModuleDestroy {
     policy: KeyPolicyValues,
     options: { expectedRevision?: bigint; correlationId: string },
   ): Promise<{ revision: bigint; changed: boolean }> {
-    const streamName = tenantStreamName(tenantId);
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const { state, revision } = await this.readStream(tenantId);
-      const now = this.clock.now();
-      const events = decideTenantPolicy({ type: 'SetTenantKeyPolicy', caller, tenantId, policy, now }, state);
-      if (options.expectedRevision !== undefined && options.expectedRevision !== revision) throw new PreconditionFailedError();
-      if (events.length === 0) return { revision, changed: false };
-      try {
-        const appended = await this.eventStore.appendToStream(
-          streamName,
-          events.map((event) => this.envelope(event, caller, now, options.correlationId)),
-          revision < 0n ? 'no_stream' : revision,
-        );
+    let now = this.clock.now();
+    let decidedOn = initialTenantPolicyState();
+    const outcome = await decideAndAppend(this.eventStore, TENANT_POLICY_FOLD, {
+      streamName: tenantStreamName(tenantId),
+      expectedRevision: options.expectedRevision,
+      decide: (state) => {
+        now = this.clock.now();
+        decidedOn = state;
+        return decideTenantPolicy({ type: 'SetTenantKeyPolicy', caller, tenantId, policy, now }, state);
+      },
+      toAppend: (events) => events.map((event) => this.envelope(event, caller, now, options.correlationId)),
+    });
+    switch (outcome.kind) {
+      case 'stale':
+        throw new PreconditionFailedError();
+      case 'conflicted':
+        throw new ConcurrencyConflictError();
+      case 'unchanged':
+        return { revision: outcome.revision, changed: false };
+      case 'appended':
         // Exact on this instance from now on: the entry is what was just written (kept only while the loop runs).
         this.forget(tenantId);
-        if (this.seen !== undefined) this.entries.set(tenantId, { state: events.reduce(evolveTenantPolicy, state), revision: appended.nextExpectedRevision });
-        return { revision: appended.nextExpectedRevision, changed: true };
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-        if (options.expectedRevision !== undefined) throw new PreconditionFailedError();
-      }
+        if (this.seen !== undefined) this.entries.set(tenantId, { state: outcome.events.reduce(evolveTenantPolicy, decidedOn), revision: outcome.appended.nextExpectedRevision });
+        return { revision: outcome.appended.nextExpectedRevision, changed: true };
     }
-    throw new ConcurrencyConflictError();
   }
 
   onModuleDestroy(): void {
@@ -130,7 +137,7 @@ export class TenantKeyPolicies implements OnModuleDestroy {
 
   private async readStream(tenantId: string): Promise<TenantPolicySnapshot> {
     const history = await this.eventStore.readStream(tenantStreamName(tenantId));
-    const state = history.flatMap((event) => decodeTenantPolicyEvent(event) ?? []).reduce(evolveTenantPolicy, initialTenantPolicyState());
+    const state = history.flatMap((event) => TENANT_POLICY_FOLD.decode(event) ?? []).reduce(TENANT_POLICY_FOLD.evolve, TENANT_POLICY_FOLD.initialState());
     return { state, revision: BigInt(history.length - 1) };
   }
 

@@ -18,6 +18,7 @@ import type {
   GlobalPosition,
   ReadAllOptions,
   ReadAllResult,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeToAllOptions,
   SubscriptionMessage,
@@ -92,11 +93,11 @@ export class EsdbEventStore implements EventStore {
   }
 
   /** A tombstoned stream reads as absent, like a missing one; writing to it is refused (EventStreamDeletedError). */
-  async readStream(streamName: string): Promise<RecordedEvent[]> {
+  async readStream(streamName: string, { fromRevision }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     try {
       return await this.retry.execute(async () => {
         const events: RecordedEvent[] = [];
-        for await (const resolved of this.client.readStream(streamName)) {
+        for await (const resolved of this.client.readStream(streamName, fromRevision === undefined || fromRevision <= 0n ? {} : { fromRevision })) {
           const event = toRecordedEvent(resolved);
           if (!event) throw new Error(`Event ${resolved.event?.id} of ${streamName} is not a JSON event with a position`);
           events.push(event);

@@ -7,6 +7,7 @@ import type {
   GlobalPosition,
   ReadAllOptions,
   ReadAllResult,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeToAllOptions,
   SubscriptionMessage,
@@ -22,8 +23,8 @@ export class InMemoryEventStore implements EventStore {
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly notifier = new LogNotifier();
 
-  async readStream(streamName: string): Promise<RecordedEvent[]> {
-    return [...(this.streams.get(streamName) ?? [])];
+  async readStream(streamName: string, { fromRevision = 0n }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return (this.streams.get(streamName) ?? []).slice(Number(fromRevision));
   }
 
   async appendToStream(

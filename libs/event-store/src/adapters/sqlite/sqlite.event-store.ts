@@ -8,12 +8,13 @@ import type {
   GlobalPosition,
   ReadAllOptions,
   ReadAllResult,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeToAllOptions,
   SubscriptionMessage,
 } from '../../event-store.port.js';
 import { sequencePosition } from '../../global-position.js';
-import { appendOutcome } from '../append-rules.js';
+import { appendOutcomeAt } from '../append-rules.js';
 import { translateSqliteError, translatingSqliteErrors } from './sqlite.errors.js';
 import { LogNotifier } from '../log-notifier.js';
 import { pollingSubscription } from '../polling-subscription.js';
@@ -82,7 +83,12 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     this.statements = {
-      stream: this.db.prepare('select * from events where stream_name = ? order by revision').safeIntegers(),
+      stream: this.db.prepare('select * from events where stream_name = ? and revision >= ? order by revision').safeIntegers(),
+      // The append's checks read only what they need (the stream's last revision, and the events of a
+      // retried append), never the whole stream: an append costs the same on a long stream as on a new one.
+      lastRevision: this.db.prepare('select max(revision) as revision from events where stream_name = ?').safeIntegers(),
+      byEventId: this.db.prepare('select stream_name, revision from events where event_id = ?').safeIntegers(),
+      written: this.db.prepare('select event_id, revision, position from events where stream_name = ? and revision >= ? order by revision limit ?').safeIntegers(),
       insert: this.db.prepare(
         `insert into events (event_id, stream_name, revision, type, data, metadata, recorded_at)
          values (@id, @streamName, @revision, @type, @data, @metadata, @recordedAt)`,
@@ -106,8 +112,8 @@ export class SqliteEventStore implements EventStore {
     this.appendGroup = (appends) => group.immediate(appends);
   }
 
-  async readStream(streamName: string): Promise<RecordedEvent[]> {
-    return translatingSqliteErrors(() => (this.statements.stream.all(streamName) as EventRow[]).map(toRecordedEvent));
+  async readStream(streamName: string, { fromRevision = 0n }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return translatingSqliteErrors(() => (this.statements.stream.all(streamName, fromRevision) as EventRow[]).map(toRecordedEvent));
   }
 
   appendToStream(streamName: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -149,16 +155,17 @@ export class SqliteEventStore implements EventStore {
 
   /** One append inside the group's transaction; throws (its savepoint undone) to refuse it. */
   private appendOne({ streamName, events, serialised, expectedRevision }: PendingAppend, recordedAt: string): AppendResult {
-    const stream = (this.statements.stream.all(streamName) as EventRow[]).map(toRecordedEvent);
-    const outcome = appendOutcome(streamName, stream, events, expectedRevision);
+    const last = (this.statements.lastRevision.get(streamName) as { revision: bigint | null }).revision;
+    const current = last === null ? -1 : Number(last);
+    const outcome = appendOutcomeAt(streamName, current, this.writtenFrom(streamName, events), events, expectedRevision);
     if (outcome.kind === 'conflict') throw new ConcurrencyError(streamName, outcome.expected, outcome.actual);
     if (outcome.kind === 'already-appended') return outcome.result;
-    let last: Database.RunResult | undefined;
+    let inserted: Database.RunResult | undefined;
     events.forEach((event, index) => {
-      last = this.statements.insert.run({
+      inserted = this.statements.insert.run({
         id: event.id,
         streamName,
-        revision: stream.length + index,
+        revision: current + 1 + index,
         type: event.type,
         data: serialised[index]!.data,
         metadata: serialised[index]!.metadata,
@@ -166,9 +173,17 @@ export class SqliteEventStore implements EventStore {
       });
     });
     return {
-      nextExpectedRevision: BigInt(stream.length + events.length - 1),
-      position: sequencePosition(BigInt(last!.lastInsertRowid)),
+      nextExpectedRevision: BigInt(current + events.length),
+      position: sequencePosition(BigInt(inserted!.lastInsertRowid)),
     };
+  }
+
+  /** The stream's events from the one that carries the first event's id (a retried append), if it has one. */
+  private writtenFrom(streamName: string, events: readonly EventToAppend[]): Pick<RecordedEvent, 'id' | 'revision' | 'position'>[] | undefined {
+    const found = this.statements.byEventId.get(events[0]!.id) as { stream_name: string; revision: bigint } | undefined;
+    if (found?.stream_name !== streamName) return undefined;
+    const rows = this.statements.written.all(streamName, found.revision, events.length) as Pick<EventRow, 'event_id' | 'revision' | 'position'>[];
+    return rows.map((row) => ({ id: row.event_id, revision: BigInt(row.revision), position: sequencePosition(BigInt(row.position)) }));
   }
 
   async readAll({ after, maxCount, filter }: ReadAllOptions): Promise<ReadAllResult> {
