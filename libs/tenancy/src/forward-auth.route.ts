@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { sendProblem } from '@keystream/problem-details';
+import { type PreparedProblem, prepareProblem, sendPreparedProblem, sendProblem, toProblem } from '@keystream/problem-details';
 import type { ApiKeyAuthenticator } from './api-key-authenticator.port.js';
 import type { AuthenticatedCaller } from './authenticated-caller.js';
 import type { CallerStanding } from './caller-standing.port.js';
@@ -35,6 +35,20 @@ export function forwardAuthHandler(apiKeys: ApiKeyAuthenticator, jwt: Pick<JwtVe
   // Every path returns the reply: an async Fastify handler that resolves to undefined before its reply
   // is out (the onSend hooks are async) has it sent a second time, which threw ERR_HTTP_HEADERS_SENT
   // into the error handler and logged a stack per refused request (the wrong-secret flood's cost).
+  // Refusals are made once: the 401, and each refusal error the verifier reuses (one per Retry-After).
+  const unauthorized = prepareProblem(new UnauthorizedError(), FORWARD_AUTH_PATH);
+  const prepared = new WeakMap<object, PreparedProblem>();
+  const refuse = (reply: FastifyReply, error: unknown): void => {
+    if (typeof error !== 'object' || error === null) return sendProblem(reply, error, FORWARD_AUTH_PATH, logger);
+    let known = prepared.get(error);
+    if (known === undefined) {
+      // Failures (5xx: an outage, a bug) are logged by sendProblem every time, never prepared.
+      const { status, unexpected } = toProblem(error, FORWARD_AUTH_PATH);
+      if (unexpected || status >= 500) return sendProblem(reply, error, FORWARD_AUTH_PATH, logger);
+      prepared.set(error, (known = prepareProblem(error, FORWARD_AUTH_PATH)));
+    }
+    sendPreparedProblem(reply, known);
+  };
   return async function forwardAuth(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     let caller: AuthenticatedCaller | undefined;
     try {
@@ -43,11 +57,11 @@ export function forwardAuthHandler(apiKeys: ApiKeyAuthenticator, jwt: Pick<JwtVe
       caller = resolved && standing ? await standing.govern(resolved) : resolved;
     } catch (error) {
       // A spent guessing budget (429) or a store outage (503), as the filter answers them.
-      sendProblem(reply, error, FORWARD_AUTH_PATH, logger);
+      refuse(reply, error);
       return reply;
     }
     if (!caller) {
-      sendProblem(reply, new UnauthorizedError(), FORWARD_AUTH_PATH, logger);
+      sendPreparedProblem(reply, unauthorized);
       return reply;
     }
     // Only now, accepted: a key whose owner the directory refuses was not used.
