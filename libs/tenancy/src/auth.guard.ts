@@ -9,6 +9,8 @@ import { JwtVerifier } from './jwt-verifier.js';
 import { UnauthorizedError } from './tenancy.errors.js';
 
 const IS_PUBLIC = 'keystream:public';
+/** Keys only in the apiKey header on the management API (see resolveCredentials). */
+const MANAGEMENT = { keyInAuthorization: false } as const;
 /** Marks a route that needs no credentials (health, readiness, docs). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
@@ -35,7 +37,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.isPublic(context)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const resolved = await resolveCredentials(request.headers, this.apiKeys, this.jwt);
+    const resolved = await resolveCredentials(request.headers, this.apiKeys, this.jwt, MANAGEMENT);
     const caller = resolved && this.standing ? await this.standing.govern(resolved) : resolved;
     if (!caller) throw new UnauthorizedError();
     // Only now, accepted: a key whose owner the directory refuses was not used.

@@ -10,6 +10,9 @@ import { UnauthorizedError } from './tenancy.errors.js';
 /** Where ForwardAuthController declares the route (and the OpenAPI document shows it). */
 export const FORWARD_AUTH_PATH = '/v1/auth/verify';
 
+/** Gateways forward what clients send: a key may come as `Authorization: Bearer ks_...` too. */
+const GATEWAY = { keyInAuthorization: true } as const;
+
 /** The identity headers a gateway copies to its upstream (nginx: auth_request_set). */
 export const IDENTITY_HEADERS = {
   tenant: 'x-keystream-tenant',
@@ -52,7 +55,7 @@ export function forwardAuthHandler(apiKeys: ApiKeyAuthenticator, jwt: Pick<JwtVe
   return async function forwardAuth(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     let caller: AuthenticatedCaller | undefined;
     try {
-      const resolved = await resolveCredentials(request.headers, apiKeys, jwt);
+      const resolved = await resolveCredentials(request.headers, apiKeys, jwt, GATEWAY);
       // Where a directory governs the tenant (SCIM), the owner's current standing caps or refuses.
       caller = resolved && standing ? await standing.govern(resolved) : resolved;
     } catch (error) {
