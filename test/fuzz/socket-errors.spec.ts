@@ -43,6 +43,19 @@ describe('errors before routing, over a real socket', () => {
     expect(closedByServer).toBe(true);
   });
 
+  it('honours Accept where the parser kept it: plain JSON for a client that asks for it, problem+json otherwise', async () => {
+    const secret = `ks_${'s'.repeat(17 * 1024)}`;
+    for (const [accept, type] of [['application/json', 'application/json'], ['application/problem+json', 'application/problem+json'], ['*/*', 'application/problem+json']] as const) {
+      const overflow = parse((await exchange(port, `GET /v1/apiKeys HTTP/1.1\r\nHost: x\r\nAccept: ${accept}\r\napiKey: ${secret}\r\n\r\n`)).text);
+      expect(overflow.status).toBe(431);
+      expect(overflow.headers['content-type']).toBe(`${type}; charset=utf-8`);
+      expect(overflow.json).toMatchObject({ status: 431, code: 'RequestHeaderFieldsTooLarge' });
+    }
+    const garbage = parse((await exchange(port, 'GET /v1/apiKeys HTTP/1.1\r\nAccept: application/json\r\nBad Header\r\n\r\n')).text);
+    expect(garbage.status).toBe(400);
+    expect(garbage.headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+
   it('bytes that are not HTTP: 400 problem+json with Connection: close', async () => {
     const { text } = await exchange(port, 'NOT HTTP AT ALL\r\n\r\n');
     const response = parse(text);

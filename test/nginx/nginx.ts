@@ -4,7 +4,6 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo, createConnection, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitUntil } from '../e2e/harness.js';
 
 /** Debian's nginx (`.ci/run` installs the package when it is missing). Its absence fails the suite. */
 export const NGINX = process.env.NGINX_BINARY ?? '/usr/sbin/nginx';
@@ -68,15 +67,18 @@ location @keystream_error {
 
 const indent = (text: string, by: string): string => text.trimEnd().split('\n').map((line) => (line ? by + line : line)).join('\n');
 
-/** A whole nginx.conf around the snippet, with the ports filled in and every path in a temp dir. */
-export const forwardAuthConf = (dir: string, ports: { nginx: number; keystream: number; upstream: number }): string => `
+/**
+ * A whole nginx.conf around the snippet, with the ports filled in and every path in a temp dir; with
+ * `plain`, a second server that proxies to the same upstream without Keystream (the gateway bench's baseline).
+ */
+export const forwardAuthConf = (dir: string, ports: { nginx: number; keystream: number; upstream: number; plain?: number }): string => `
 daemon off;
 worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
-events { worker_connections 256; }
+events { worker_connections 1024; }
 http {
-  access_log ${dir}/access.log;
+  access_log ${ports.plain === undefined ? `${dir}/access.log` : 'off'};
   client_body_temp_path ${dir}/client_body;
   proxy_temp_path ${dir}/proxy;
   fastcgi_temp_path ${dir}/fastcgi;
@@ -90,6 +92,11 @@ http {
 
 ${indent(forwardAuthLocations(`http://127.0.0.1:${ports.upstream}`), '    ')}
   }
+${ports.plain === undefined ? '' : `
+  server {
+    listen 127.0.0.1:${ports.plain};
+    location / { proxy_pass http://127.0.0.1:${ports.upstream}; }
+  }`}
 }
 `;
 
@@ -112,27 +119,41 @@ export async function startEcho(): Promise<Echo> {
 }
 
 export interface Nginx {
+  /** The server with the README's forward-auth locations. */
   port: number;
+  /** With `plain`: the server that proxies to the same upstream without Keystream. */
+  plainPort?: number;
   stop(): Promise<void>;
 }
 
-/** nginx in the foreground (`daemon off`), with its pid, logs and temp files in a temp dir. */
-export async function startNginx(ports: { keystream: number; upstream: number }): Promise<Nginx> {
+/**
+ * nginx in the foreground (`daemon off`), with its pid, logs and temp files in a temp dir: the one
+ * start-up the nginx test and the gateway bench share.
+ */
+export async function startNginx(ports: { keystream: number; upstream: number }, options: { plain?: boolean } = {}): Promise<Nginx> {
   if (!existsSync(NGINX)) throw new Error(`nginx not found at ${NGINX}: install Debian's package (apt-get install nginx), as .ci/run does`);
   const dir = mkdtempSync(join(tmpdir(), 'keystream-nginx-'));
   const port = await freePort();
-  writeFileSync(join(dir, 'nginx.conf'), forwardAuthConf(dir, { nginx: port, ...ports }));
+  const plainPort = options.plain ? await freePort() : undefined;
+  writeFileSync(join(dir, 'nginx.conf'), forwardAuthConf(dir, { nginx: port, plain: plainPort, ...ports }));
   const child: ChildProcess = spawn(NGINX, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const log = () => `${stderr}${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''}`;
-  await waitUntil(async () => {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
     if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}: ${log()}`);
-    return accepts(port);
-  }, 10_000, 'nginx to listen');
+    if ((await accepts(port)) && (plainPort === undefined || (await accepts(plainPort)))) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`nginx did not listen within 15 s: ${log()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   return {
     port,
+    plainPort,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

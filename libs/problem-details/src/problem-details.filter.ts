@@ -14,10 +14,20 @@ export const JSON_CONTENT_TYPE = 'application/json';
  * `*` wildcards); plain JSON when Accept names `application/json` and not problem+json.
  */
 export const errorMediaType = (accept: string | string[] | undefined): string => {
-  const named = new Negotiator({ headers: { accept: Array.isArray(accept) ? accept.join(',') : accept } }).mediaTypes();
-  if (named.includes(PROBLEM_CONTENT_TYPE)) return PROBLEM_CONTENT_TYPE;
-  return named.includes(JSON_CONTENT_TYPE) ? JSON_CONTENT_TYPE : PROBLEM_CONTENT_TYPE;
+  const header = Array.isArray(accept) ? accept.join(',') : accept;
+  if (header === undefined) return PROBLEM_CONTENT_TYPE;
+  // Clients send a handful of distinct Accept values: each is negotiated once (a refusal flood costs no parse).
+  let known = mediaTypeByAccept.get(header);
+  if (known === undefined) {
+    const named = new Negotiator({ headers: { accept: header } }).mediaTypes();
+    known = named.includes(PROBLEM_CONTENT_TYPE) ? PROBLEM_CONTENT_TYPE : named.includes(JSON_CONTENT_TYPE) ? JSON_CONTENT_TYPE : PROBLEM_CONTENT_TYPE;
+    if (mediaTypeByAccept.size >= MAX_ACCEPT_VALUES) mediaTypeByAccept.clear();
+    mediaTypeByAccept.set(header, known);
+  }
+  return known;
 };
+const MAX_ACCEPT_VALUES = 256;
+const mediaTypeByAccept = new Map<string, string>();
 
 /** The single place where errors become HTTP responses. */
 @Catch()
@@ -32,6 +42,30 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     sendProblem(http.getResponse<FastifyReply>(), exception, instance, this.logger);
   }
 }
+
+/** A refusal's answer made once (status, Retry-After, serialized body), for a hot path that sends it again and again. */
+export interface PreparedProblem {
+  readonly status: number;
+  readonly retryAfter?: string;
+  readonly text: string;
+}
+
+/** For expected refusals only (an unexpected error must be logged each time it happens: use sendProblem). */
+export const prepareProblem = (error: unknown, instance: string | undefined): PreparedProblem => {
+  const problem = toProblem(error, instance);
+  if (problem.unexpected || problem.status >= 500) throw new Error('prepareProblem is for expected refusals; send failures with sendProblem');
+  return { status: problem.status, text: JSON.stringify(problem.body), ...(problem.retryAfterSeconds === undefined ? {} : { retryAfter: String(problem.retryAfterSeconds) }) };
+};
+
+/** Sends a prepared refusal as sendProblem would (same status, headers and body; media type from Accept). */
+export const sendPreparedProblem = (reply: FastifyReply, prepared: PreparedProblem): void => {
+  if (prepared.retryAfter !== undefined) reply.header('retry-after', prepared.retryAfter);
+  reply
+    .status(prepared.status)
+    .header('content-type', `${errorMediaType(reply.request?.headers.accept)}; charset=utf-8`)
+    .header('vary', 'Accept')
+    .send(prepared.text);
+};
 
 export const sendProblem = (
   reply: FastifyReply,

@@ -4,19 +4,22 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedCaller } from './authenticated-caller.js';
 import { API_KEY_AUTHENTICATOR, type ApiKeyAuthenticator } from './api-key-authenticator.port.js';
 import { CALLER_STANDING, type CallerStanding } from './caller-standing.port.js';
+import { resolveCredentials } from './credentials.js';
 import { JwtVerifier } from './jwt-verifier.js';
 import { UnauthorizedError } from './tenancy.errors.js';
 
 const IS_PUBLIC = 'keystream:public';
+/** Keys only in the apiKey header on the management API (see resolveCredentials). */
+const MANAGEMENT = { keyInAuthorization: false } as const;
 /** Marks a route that needs no credentials (health, readiness, docs). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 export type AuthenticatedRequest = FastifyRequest & { caller?: AuthenticatedCaller };
 
 /**
- * Resolves every request's caller from `apiKey` (a Keystream key) or `Authorization` (a JWT, raw as
- * Palette sends it or with `Bearer`). A present but invalid `apiKey` is refused outright, never
- * retried as a token, so one bad credential cannot hide behind another.
+ * Resolves every request's caller from its credentials (resolveCredentials: `apiKey`, or
+ * `Authorization` with a JWT or a Keystream key). A present but invalid `apiKey` is refused
+ * outright, never retried as a token, so one bad credential cannot hide behind another.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -34,7 +37,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.isPublic(context)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const resolved = await this.resolve(request);
+    const resolved = await resolveCredentials(request.headers, this.apiKeys, this.jwt, MANAGEMENT);
     const caller = resolved && this.standing ? await this.standing.govern(resolved) : resolved;
     if (!caller) throw new UnauthorizedError();
     // Only now, accepted: a key whose owner the directory refuses was not used.
@@ -55,15 +58,4 @@ export class AuthGuard implements CanActivate {
     }
     return known;
   }
-
-  private async resolve(request: FastifyRequest): Promise<AuthenticatedCaller | undefined> {
-    const apiKey = single(request.headers['apikey']);
-    if (apiKey !== undefined) return this.apiKeys.authenticate(apiKey.trim());
-    const authorization = single(request.headers.authorization);
-    if (authorization === undefined) return undefined;
-    const token = authorization.replace(/^Bearer\s+/i, '').trim();
-    return token ? this.jwt.verify(token) : undefined;
-  }
 }
-
-const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? undefined : value);

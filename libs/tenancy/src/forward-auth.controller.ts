@@ -1,11 +1,10 @@
-import { Controller, Get, HttpCode, Inject, Logger, Optional, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Logger, Optional } from '@nestjs/common';
 import { ApiHeader, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '@keystream/problem-details';
 import { API_KEY_AUTHENTICATOR, type ApiKeyAuthenticator } from './api-key-authenticator.port.js';
 import { CALLER_STANDING, type CallerStanding } from './caller-standing.port.js';
 import { Public } from './auth.guard.js';
-import { forwardAuthHandler } from './forward-auth.route.js';
+import { FORWARD_AUTH_PATH, forwardAuthHandler } from './forward-auth.route.js';
 import { JwtVerifier } from './jwt-verifier.js';
 
 /**
@@ -13,8 +12,8 @@ import { JwtVerifier } from './jwt-verifier.js';
  * ForwardAuth): 204 with who the credentials act as, or the same 401/429 problem any route gives.
  * Public, since the credentials checked are the ones being forwarded, not the gateway's. The body is
  * always empty on success and never echoes the credential. The answer is forwardAuthHandler's, which
- * createApp also installs as the route's Fastify handler (installForwardAuthRoute), so a request
- * skips Nest's per-request machinery; this method answers the same where that is not installed.
+ * createApp installs as the route's Fastify handler (installForwardAuthRoute), so a request skips
+ * Nest's per-request machinery: this class declares and documents the route and builds the handler.
  */
 @ApiTags('auth')
 @Controller('v1/auth')
@@ -41,7 +40,8 @@ export class ForwardAuthController {
   @ApiHeader({ name: 'apiKey', required: false, description: 'The Keystream key to check' })
   @ApiNoContentResponse({ description: 'Valid credentials; identity in the X-Keystream-* headers' })
   @ApiErrors(401)
-  verify(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.handler(request, reply);
+  verify(): never {
+    // Never reached while createApp installs the handler (its e2e test proves it); fail closed, never a 204.
+    throw new Error(`${FORWARD_AUTH_PATH} is answered by forwardAuthHandler: call installForwardAuthRoute before app.init`);
   }
 }

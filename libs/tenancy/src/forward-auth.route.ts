@@ -1,16 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { sendProblem } from '@keystream/problem-details';
+import { type PreparedProblem, prepareProblem, sendPreparedProblem, sendProblem, toProblem } from '@keystream/problem-details';
 import type { ApiKeyAuthenticator } from './api-key-authenticator.port.js';
 import type { AuthenticatedCaller } from './authenticated-caller.js';
 import type { CallerStanding } from './caller-standing.port.js';
+import { resolveCredentials } from './credentials.js';
 import type { JwtVerifier } from './jwt-verifier.js';
 import { UnauthorizedError } from './tenancy.errors.js';
 
 /** Where ForwardAuthController declares the route (and the OpenAPI document shows it). */
 export const FORWARD_AUTH_PATH = '/v1/auth/verify';
 
-/** Every Keystream key value starts with it (libs/secrets): how a key is told from a JWT in Authorization. */
-const API_KEY_PREFIX = 'ks_';
+/** Gateways forward what clients send: a key may come as `Authorization: Bearer ks_...` too. */
+const GATEWAY = { keyInAuthorization: true } as const;
 
 /** The identity headers a gateway copies to its upstream (nginx: auth_request_set). */
 export const IDENTITY_HEADERS = {
@@ -34,17 +35,38 @@ interface Logger {
  * guards, pipes, interceptors, filter) did nothing for this public route but cost a third of it.
  */
 export function forwardAuthHandler(apiKeys: ApiKeyAuthenticator, jwt: Pick<JwtVerifier, 'verify'>, logger: Logger, standing?: CallerStanding) {
-  return async function forwardAuth(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  // Every path returns the reply: an async Fastify handler that resolves to undefined before its reply
+  // is out (the onSend hooks are async) has it sent a second time, which threw ERR_HTTP_HEADERS_SENT
+  // into the error handler and logged a stack per refused request (the wrong-secret flood's cost).
+  // Refusals are made once: the 401, and each refusal error the verifier reuses (one per Retry-After).
+  const unauthorized = prepareProblem(new UnauthorizedError(), FORWARD_AUTH_PATH);
+  const prepared = new WeakMap<object, PreparedProblem>();
+  const refuse = (reply: FastifyReply, error: unknown): void => {
+    if (typeof error !== 'object' || error === null) return sendProblem(reply, error, FORWARD_AUTH_PATH, logger);
+    let known = prepared.get(error);
+    if (known === undefined) {
+      // Failures (5xx: an outage, a bug) are logged by sendProblem every time, never prepared.
+      const { status, unexpected } = toProblem(error, FORWARD_AUTH_PATH);
+      if (unexpected || status >= 500) return sendProblem(reply, error, FORWARD_AUTH_PATH, logger);
+      prepared.set(error, (known = prepareProblem(error, FORWARD_AUTH_PATH)));
+    }
+    sendPreparedProblem(reply, known);
+  };
+  return async function forwardAuth(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     let caller: AuthenticatedCaller | undefined;
     try {
-      const resolved = await resolve(request, apiKeys, jwt);
+      const resolved = await resolveCredentials(request.headers, apiKeys, jwt, GATEWAY);
       // Where a directory governs the tenant (SCIM), the owner's current standing caps or refuses.
       caller = resolved && standing ? await standing.govern(resolved) : resolved;
     } catch (error) {
       // A spent guessing budget (429) or a store outage (503), as the filter answers them.
-      return sendProblem(reply, error, FORWARD_AUTH_PATH, logger);
+      refuse(reply, error);
+      return reply;
     }
-    if (!caller) return sendProblem(reply, new UnauthorizedError(), FORWARD_AUTH_PATH, logger);
+    if (!caller) {
+      sendPreparedProblem(reply, unauthorized);
+      return reply;
+    }
     // Only now, accepted: a key whose owner the directory refuses was not used.
     if (caller.keyId !== undefined) apiKeys.recordUse(caller.keyId, caller.tenantId, request.ip);
     reply.code(204).headers(
@@ -61,21 +83,6 @@ export function forwardAuthHandler(apiKeys: ApiKeyAuthenticator, jwt: Pick<JwtVe
     return reply.send();
   };
 }
-
-function resolve(request: FastifyRequest, apiKeys: ApiKeyAuthenticator, jwt: Pick<JwtVerifier, 'verify'>): Promise<AuthenticatedCaller | undefined> | undefined {
-  const apiKey = single(request.headers['apikey']);
-  if (apiKey !== undefined) {
-    const value = apiKey.trim();
-    return value ? apiKeys.authenticate(value) : undefined;
-  }
-  const authorization = single(request.headers.authorization);
-  if (authorization === undefined) return undefined;
-  const value = authorization.replace(/^Bearer\s+/i, '').trim();
-  if (!value) return undefined;
-  return value.startsWith(API_KEY_PREFIX) ? apiKeys.authenticate(value) : jwt.verify(value);
-}
-
-const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? undefined : value);
 
 /**
  * Makes the route ForwardAuthController declares (GET, and the HEAD Fastify derives from it) answer

@@ -7,3 +7,4 @@ export * from './current-caller.decorator.js';
 export * from './forward-auth.controller.js';
 export * from './caller-standing.port.js';
 export * from './forward-auth.route.js';
+export * from './credentials.js';

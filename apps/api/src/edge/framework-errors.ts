@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequestError } from '@keystream/api-keys';
-import { PROBLEM_CONTENT_TYPE, sendProblem, toProblem } from '@keystream/problem-details';
+import { errorMediaType, sendProblem, toProblem } from '@keystream/problem-details';
 import { HeadersTooLargeError, RequestTimeoutError, UriTooLongError } from './edge.errors.js';
 
 /** Fastify's default maxParamLength (left as it is), stated here so the message can name it. */
@@ -33,11 +33,12 @@ export const frameworkErrors =
 /**
  * Errors Node's HTTP parser raises before there is a request at all: headers over 16 KiB (431),
  * a request that does not arrive in time (408), bytes that are not HTTP (400). There is no reply
- * object and the request's Accept is unknown, so the problem is written to the socket as
- * problem+json, with `Connection: close` because the socket is closed after it: the parser cannot
- * find the next request's start in a stream it could not read.
+ * object, so the problem is written to the socket, in the media type the request's Accept asks
+ * for where the bytes the parser kept (`rawPacket`) show one (plain JSON for Palette's clients, as
+ * everywhere else), else problem+json; with `Connection: close` because the socket is closed after
+ * it: the parser cannot find the next request's start in a stream it could not read.
  */
-export const clientErrorHandler = (error: NodeJS.ErrnoException, socket: Socket): void => {
+export const clientErrorHandler = (error: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Socket): void => {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const refusal =
     error.code === 'HPE_HEADER_OVERFLOW'
@@ -50,11 +51,19 @@ export const clientErrorHandler = (error: NodeJS.ErrnoException, socket: Socket)
   if (socket.writable) {
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-        `Content-Type: ${PROBLEM_CONTENT_TYPE}; charset=utf-8\r\n` +
+        `Content-Type: ${errorMediaType(acceptIn(error.rawPacket))}; charset=utf-8\r\n` +
+        'Vary: Accept\r\n' +
         `Content-Length: ${Buffer.byteLength(text)}\r\n` +
         'Connection: close\r\n\r\n' +
         text,
     );
   }
   socket.destroySoon();
+};
+
+/** The Accept header among the request bytes the parser kept, if they reach it (never anything else of them). */
+const acceptIn = (rawPacket: unknown): string | undefined => {
+  if (!Buffer.isBuffer(rawPacket)) return undefined;
+  const head = rawPacket.toString('latin1', 0, Math.min(rawPacket.length, 64 * 1024));
+  return /\r\naccept[ \t]*:[ \t]*([^\r\n]*)/i.exec(head)?.[1]?.trim();
 };

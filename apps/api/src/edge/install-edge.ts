@@ -40,37 +40,46 @@ export function installEdge(fastify: FastifyInstance, limits: EdgeLimits): void 
 
   const { perIp } = limits;
 
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Callback hooks, not async ones: every request runs them, and an async hook costs a promise and a
+  // microtask each even when it has nothing to do (the common case: the per-IP budget off or not due).
+  fastify.addHook('onRequest', (request, reply, done) => {
     if (closing) {
       reply.header('connection', 'close');
-      throw new ShuttingDownError();
+      return done(new ShuttingDownError());
     }
-    const path = request.url.split('?')[0] ?? '';
     if (request.is404) {
       // Fastify answers 404 for a known path with another method; HTTP says 405 with Allow.
+      const path = pathOf(request.url);
       const allowed = [...new Set(routes.filter((route) => route.pattern.test(path)).map((route) => route.method))].sort();
       if (allowed.length > 0) {
         reply.header('allow', allowed.join(', '));
-        throw new MethodNotAllowedError(allowed);
+        return done(new MethodNotAllowedError(allowed));
       }
     }
-    if (perIp && (path.startsWith('/v1/') || path.startsWith('/scim/'))) {
-      const spent = await perIp.spend(request.ip);
-      if (!spent.allowed) throw new RateLimitedError(retryAfterSeconds(spent), 'client address');
-    }
+    if (!perIp || !(request.url.startsWith('/v1/') || request.url.startsWith('/scim/'))) return done();
+    perIp.spend(request.ip).then(
+      (spent) => done(spent.allowed ? undefined : new RateLimitedError(retryAfterSeconds(spent), 'client address')),
+      (error: Error) => done(error),
+    );
   });
 
-  fastify.addHook('preValidation', async (request) => {
+  fastify.addHook('preValidation', (request, _reply, done) => {
     // SCIM clients send nulls (Entra ID's `"$ref": null`); RFC 7643 §2.5 reads a null as unassigned.
     const errors = [...queryProblems(request.query), ...bodyProblems(request.body, { refuseNull: !request.url.startsWith('/scim/') })];
-    if (errors.length > 0) throw new InvalidRequestError(errors);
+    done(errors.length > 0 ? new InvalidRequestError(errors) : undefined);
   });
 
-  fastify.addHook('onSend', async (_request, reply) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     reply.removeHeader('x-powered-by');
     reply.header('x-content-type-options', 'nosniff');
+    done(null, payload);
   });
 }
+
+const pathOf = (url: string): string => {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+};
 
 /** `/v1/apiKeys/:uid/state` → a RegExp for concrete paths; `*` matches the rest. */
 const routePattern = (url: string): RegExp => {

@@ -152,6 +152,7 @@ export const createApiKeyEventCodec =
  */
 export const decodeApiKeyEvent = createApiKeyEventCodec(API_KEY_EVENT_UPCASTERS);
 
-function isObject(value: unknown): value is JsonObject {
+/** A JSON object (not an array, not null): what event data and metadata must be. Shared by the event codecs. */
+export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

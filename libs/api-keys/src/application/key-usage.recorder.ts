@@ -10,6 +10,13 @@ export const KEY_USAGE_FLUSH_MS = 2_000;
 /** Keys whose last write time is remembered; past it, a forgotten key may be written early, never lost. */
 const MAX_TRACKED_KEYS = 100_000;
 
+interface PendingUse {
+  keyId: string;
+  tenantId: string;
+  at: Date;
+  lastUsedFrom: string[];
+}
+
 /**
  * Last-used, recorded off the request path: a verified request only updates a map in memory
  * (O(1), no I/O, no await); a timer writes the keys that are due, in one batch, each at most once
@@ -20,7 +27,8 @@ const MAX_TRACKED_KEYS = 100_000;
 @Injectable()
 export class KeyUsageRecorder implements OnModuleDestroy {
   private readonly logger = new Logger(KeyUsageRecorder.name);
-  private pending = new Map<string, KeyUsage>();
+  /** Uses not yet written, with the time as given (formatted only when written, not per request). */
+  private pending = new Map<string, PendingUse>();
   private readonly lastWrite = new LRUCache<string, number>({ max: MAX_TRACKED_KEYS });
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
@@ -30,12 +38,11 @@ export class KeyUsageRecorder implements OnModuleDestroy {
   /** One verified use of a key; `source` is the client's address when known. */
   record(keyId: string, tenantId: string, source: string | undefined, now: Date): void {
     const seen = this.pending.get(keyId);
-    const lastUsedAt = now.toISOString();
     if (seen) {
-      seen.lastUsedAt = lastUsedAt;
+      seen.at = now;
       if (source && seen.lastUsedFrom[0] !== source) seen.lastUsedFrom = mergeAddresses([source], seen.lastUsedFrom);
     } else {
-      this.pending.set(keyId, { keyId, tenantId, lastUsedAt, lastUsedFrom: source ? [source] : [] });
+      this.pending.set(keyId, { keyId, tenantId, at: now, lastUsedFrom: source ? [source] : [] });
     }
     if (this.timer === undefined) {
       this.timer = setInterval(() => void this.flush(), KEY_USAGE_FLUSH_MS);
@@ -56,7 +63,7 @@ export class KeyUsageRecorder implements OnModuleDestroy {
   }
 
   private async write(all: boolean, now: number): Promise<void> {
-    const due: KeyUsage[] = [];
+    const due: PendingUse[] = [];
     for (const [keyId, usage] of this.pending) {
       const last = this.lastWrite.get(keyId);
       if (all || last === undefined || now - last >= KEY_USAGE_WRITE_INTERVAL_MS) due.push(usage);
@@ -64,7 +71,7 @@ export class KeyUsageRecorder implements OnModuleDestroy {
     if (due.length === 0) return;
     for (const usage of due) this.pending.delete(usage.keyId);
     try {
-      await this.store.save(due);
+      await this.store.save(due.map(({ keyId, tenantId, at, lastUsedFrom }): KeyUsage => ({ keyId, tenantId, lastUsedAt: at.toISOString(), lastUsedFrom })));
       for (const usage of due) this.lastWrite.set(usage.keyId, now);
     } catch (error) {
       this.logger.warn(`Could not record the last use of ${due.length} keys; retrying: ${describeError(error)}`);

@@ -4,7 +4,8 @@ import { type GlobalPosition, InMemoryEventStore } from '@keystream/event-store'
 import type { CaughtUpWaiter } from '@keystream/processing';
 import { apiKeyStreamName } from '../domain/index.js';
 import type { KeyVerificationRow } from '../views/key-verification/key-verification.row.js';
-import { KeyVerificationCache } from './key-verification.cache.js';
+import type { ListedKey } from '../views/key-listing/key-listing.queries.js';
+import { KeyVerificationCache, LISTED_KEY_TTL_MS } from './key-verification.cache.js';
 
 const rowOf = (keyId: string, revision = 0): KeyVerificationRow => ({
   keyId, tenantId: 't1', ownerId: 'alice', scope: 'user', secretHash: 'h', previousSecretHash: '', previousValidUntil: '', expiresAt: '2027-01-01T00:00:00.000Z', isActive: true, deleted: false, revision,
@@ -94,5 +95,39 @@ describe('KeyVerificationCache', () => {
     shown = last;
     await cache.look();
     expect(cache.peek('a')).toBeUndefined();
+  });
+
+  describe('listed keys (GET /v1/apiKeys/{uid})', () => {
+    const listedOf = (keyId: string, name = 'n') => ({ keyId, tenantId: 't1', name }) as unknown as ListedKey;
+    let reads = 0;
+    const read = (listed: ListedKey | undefined) => async () => (reads++, listed);
+
+    it('keeps a read key for its own tenant only, forgotten with its verification row and after LISTED_KEY_TTL_MS', async () => {
+      await cache.look();
+      await cache.loadListed('a', read(listedOf('a')));
+      expect(cache.peekListed('t1', 'a')).toEqual(listedOf('a'));
+      expect(cache.peekListed('t2', 'a'), 'another tenant').toBeUndefined();
+      cache.forget('a'); // what the command runner does before it answers
+      expect(cache.peekListed('t1', 'a')).toBeUndefined();
+      await cache.loadListed('b', read(listedOf('b')));
+      vi.advanceTimersByTime(LISTED_KEY_TTL_MS + 1);
+      expect(cache.peekListed('t1', 'b'), 'its last use may have moved').toBeUndefined();
+    });
+
+    it('forgets a key whose events the views show, and keeps nothing from a read a forget overlapped or before the first look', async () => {
+      await cache.loadListed('a', read(listedOf('a')));
+      expect(cache.peekListed('t1', 'a'), 'before the first look').toBeUndefined();
+      await cache.look();
+      await cache.loadListed('a', read(listedOf('a')));
+      shown = await change('a');
+      await cache.look();
+      expect(cache.peekListed('t1', 'a')).toBeUndefined();
+      const loading = cache.loadListed('a', read(listedOf('a', 'old')));
+      cache.forget('b');
+      await loading;
+      expect(cache.peekListed('t1', 'a')).toBeUndefined();
+      expect(await cache.loadListed('gone', read(undefined))).toBeUndefined();
+      expect(cache.peekListed('t1', 'gone')).toBeUndefined();
+    });
   });
 });

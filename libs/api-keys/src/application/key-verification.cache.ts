@@ -6,12 +6,18 @@ import { describeError } from '@keystream/store-errors';
 import { API_KEY_STREAM_PREFIX } from '../domain/index.js';
 import { KEY_VERIFICATION_LOOKUP, type KeyVerificationLookup } from '../views/key-verification/key-verification.queries.js';
 import type { KeyVerificationRow } from '../views/key-verification/key-verification.row.js';
+import type { ListedKey } from '../views/key-listing/key-listing.queries.js';
 
 /** Rows kept: at ~410 bytes a row (README, "Verification from memory"), about 40 MiB. */
 const MAX_ROWS = 100_000;
 /** How often other instances' changes are looked for: well inside the 1 s the README promises. */
 export const INVALIDATION_POLL_MS = 150;
 const PAGE = 500;
+/**
+ * How long a listed key is kept: its last use (key-usage table) changes without an event, written by
+ * any instance at most once a minute per key, so it may show that much later than the view has it.
+ */
+export const LISTED_KEY_TTL_MS = 2_000;
 /** More key events than this since the last look: forgetting everything is cheaper than reading them. */
 const MAX_EVENTS_PER_LOOK = 5_000;
 
@@ -25,11 +31,17 @@ const MAX_EVENTS_PER_LOOK = 5_000;
  * change), and nothing is kept while the loop is not running or has failed, so a row is never older
  * than the loop's last look. The row holds no verdict: the verifier checks the clock, the state and
  * the secret on every request.
+ *
+ * Beside each verification row, by the same rules (forgotten with it, kept only under the same
+ * generation), the key as GET /v1/apiKeys/{uid} reads it from the listing view: a warm GET costs no
+ * query either. Its status is computed from the clock by the handler on every request, and it is
+ * kept at most LISTED_KEY_TTL_MS, for its last-used columns.
  */
 @Injectable()
 export class KeyVerificationCache implements OnModuleDestroy {
   private readonly logger = new Logger(KeyVerificationCache.name);
   private readonly rows = new LRUCache<string, KeyVerificationRow>({ max: MAX_ROWS });
+  private readonly listed = new LRUCache<string, { key: ListedKey; readAt: number }>({ max: MAX_ROWS });
   /** Moves with every forget: a read that saw it move keeps nothing. */
   private generation = 0;
   /** How far the loop has forgotten; undefined until its first look succeeds (nothing is kept till then). */
@@ -62,9 +74,27 @@ export class KeyVerificationCache implements OnModuleDestroy {
     return row;
   }
 
+  /** The key as the listing shows it to its tenant, from memory, or undefined on a miss (then call loadListed). */
+  peekListed(tenantId: string, keyId: string): ListedKey | undefined {
+    const listed = this.listed.get(keyId);
+    if (listed === undefined || listed.key.tenantId !== tenantId) return undefined;
+    return Date.now() - listed.readAt < LISTED_KEY_TTL_MS ? listed.key : undefined;
+  }
+
+  /** Reads the key with `read` (the listing view) and keeps it, under the same rule as load. */
+  async loadListed(keyId: string, read: () => Promise<ListedKey | undefined>): Promise<ListedKey | undefined> {
+    if (this.timer === undefined && !this.stopped) this.schedule(0);
+    const generation = this.generation;
+    const readAt = Date.now();
+    const listed = await read();
+    if (listed && listed.keyId === keyId && this.seen !== undefined && generation === this.generation) this.listed.set(keyId, { key: listed, readAt });
+    return listed;
+  }
+
   forget(keyId: string): void {
     this.generation++;
     this.rows.delete(keyId);
+    this.listed.delete(keyId);
   }
 
   onModuleDestroy(): void {
@@ -109,6 +139,7 @@ export class KeyVerificationCache implements OnModuleDestroy {
   private forgetAll(seen: GlobalPosition | undefined): void {
     this.generation++;
     this.rows.clear();
+    this.listed.clear();
     this.seen = seen;
   }
 }

@@ -106,6 +106,26 @@ describe('KeyVerifier', () => {
     expect(await verifier.authenticate(value)).toBeDefined(); // served from the cache
   });
 
+  it('once a key id’s budget is found spent, refuses its guesses without asking the budget or hashing; the warm owner still passes', async () => {
+    const budget = new MemoryRateBudget(guessingBudgetOptions);
+    let asked = 0;
+    const counting = { spend: (key: string) => (asked++, budget.spend(key)), giveBack: (key: string) => budget.giveBack(key), close: () => budget.close() };
+    const lookup = keyVerificationLookup(readModel.live);
+    const flooded = new KeyVerifier({ peek: () => undefined, load: (keyId) => lookup.findVerification(keyId) }, hasher, clock, 300, counting);
+    const { keyId, value } = await issue();
+    await flooded.authenticate(value);
+    for (let i = 0; i < GUESSING_BUDGET.hashes; i++) expect(await flooded.authenticate(guessFor(keyId))).toBeUndefined();
+    await expect(flooded.authenticate(guessFor(keyId))).rejects.toBeInstanceOf(TooManyFailedAttemptsError);
+    const [askedBefore, hashedBefore] = [asked, hasher.runs];
+    for (let i = 0; i < 50; i++) await expect(flooded.authenticate(guessFor(keyId))).rejects.toBeInstanceOf(TooManyFailedAttemptsError);
+    expect(asked).toBe(askedBefore);
+    expect(hasher.runs).toBe(hashedBefore);
+    expect(await flooded.authenticate(value)).toBeDefined();
+    // Another key id's budget is its own.
+    const other = await issue();
+    expect(await flooded.authenticate(other.value)).toBeDefined();
+  });
+
   it('spends the budget before hashing, so a concurrent burst of guesses cannot overshoot it', async () => {
     const { keyId } = await issue();
     const before = hasher.runs;
@@ -152,14 +172,13 @@ describe('KeyVerifier', () => {
       expect(recorded).toEqual([`t1/${keyId}@10.0.0.9`]);
     });
 
-    it('is recorded by verify for a valid match unless told not to (a leak report), never for a refusal', async () => {
+    it('is never recorded by verify, valid or refused (a leak report, the JSON verify record where they accept)', async () => {
       const verifier = recording();
       const { keyId, value } = await issue();
-      expect((await verifier.verify(value, { record: false })).valid).toBe(true);
+      expect((await verifier.verify(value)).valid).toBe(true);
+      expect((await verifier.verify(value)).valid).toBe(true);
       expect((await verifier.verify(guessFor(keyId))).valid).toBe(false);
       expect(recorded).toEqual([]);
-      expect((await verifier.verify(value, { source: '10.0.0.8' })).valid).toBe(true);
-      expect(recorded).toEqual([`t1/${keyId}@10.0.0.8`]);
     });
   });
 

@@ -5,6 +5,9 @@ import { CLOCK, type Clock } from '@keystream/clock';
 import { KEY_CACHE_TTL_SECONDS } from '@keystream/config';
 import type { ExpectedProblem } from '@keystream/problem-details';
 import { type RateBudget, retryAfterSeconds } from '@keystream/rate-limits';
+
+/** A spent budget, as verifyOnce reports it. */
+type Spent = RateLimited & { retryAfterMs: number };
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
 import type { UserCaller } from '../domain/index.js';
@@ -58,7 +61,13 @@ export class TooManyFailedAttemptsError extends Error implements ExpectedProblem
 @Injectable()
 export class KeyVerifier implements ApiKeyAuthenticator {
   private readonly verified: LRUCache<string, Verified>;
-  private readonly inFlight = new Map<string, Promise<number | false | RateLimited>>();
+  private readonly inFlight = new Map<string, Promise<number | false | Spent>>();
+  /**
+   * Key ids whose guessing budget was found spent, until when (epoch ms, from the budget's own
+   * Retry-After). Only ever refuses sooner: a success never comes from it. Bounded as `verified`.
+   */
+  private readonly spentUntil = new LRUCache<string, number>({ max: 100_000 });
+  private readonly refusals = new Map<number, TooManyFailedAttemptsError>();
   /** Outcomes since start, by code: plain counts, read by /metrics when scraped. */
   readonly outcomes: Record<VerificationCode, number> = Object.fromEntries(VERIFICATION_CODES.map((code) => [code, 0])) as Record<VerificationCode, number>;
 
@@ -79,9 +88,9 @@ export class KeyVerifier implements ApiKeyAuthenticator {
    * budget is spent. Records no use: they call recordUse once the directory's standing accepts too.
    */
   async authenticate(value: string): Promise<UserCaller | undefined> {
-    const outcome = await this.verify(value, { record: false });
+    const outcome = await this.verify(value);
     if (outcome.valid) return outcome.caller;
-    if (outcome.code === 'RATE_LIMITED') throw new TooManyFailedAttemptsError(outcome.retryAfterSeconds);
+    if (outcome.code === 'RATE_LIMITED') throw this.tooManyFailedAttempts(outcome.retryAfterSeconds);
     return undefined;
   }
 
@@ -95,10 +104,9 @@ export class KeyVerifier implements ApiKeyAuthenticator {
    * the reason for a refusal. A wrong secret is NOT_FOUND, as an unknown key id is: only the holder
    * of the real value can tell a key exists. REVOKED, DELETED and EXPIRED are answered from the row
    * without hashing (so they are known from the key id alone: callers decide who may see them).
-   * A valid match is recorded as the key's last use unless `record` is false (a leak report's check
-   * is no use; the guard records only once the whole request is accepted).
+   * It records nothing: a use is recorded by recordUse, where the caller accepts the request.
    */
-  async verify(value: string, { source, record = true }: { source?: string; record?: boolean } = {}): Promise<Verification> {
+  async verify(value: string): Promise<Verification> {
     const parsed = parseApiKeyValue(value);
     if (!parsed) return this.counted(MALFORMED);
     // A warm key is answered from memory without a query (and without an await before the hash check).
@@ -116,14 +124,35 @@ export class KeyVerifier implements ApiKeyAuthenticator {
     const slots = inRotationGrace(row, now) ? [row.keyId, previousSlot(row.keyId)] : [row.keyId];
     const warm = slots.some((slot) => this.isWarm(slot, row.revision, digest));
     if (!warm) {
+      // A guesser's next try while the budget is known spent: refused at once, without asking the
+      // budget (a PostgreSQL round trip when shared) or hashing; the holder of a warm value got past.
+      const spentFor = this.spentUntil.get(row.keyId);
+      if (spentFor !== undefined) {
+        // Real time, as the budget counts its windows (not the Clock port, which tests may fix).
+        const left = spentFor - Date.now();
+        if (left > 0) return this.counted({ valid: false, code: 'RATE_LIMITED', key: row, retryAfterSeconds: retryAfterSeconds({ retryAfterMs: left }) });
+        this.spentUntil.delete(row.keyId);
+      }
       const hashes = slots.length === 1 ? [row.secretHash] : [row.secretHash, row.previousSecretHash];
       const matches = await this.verifyOnce(row, value, hashes, digest);
       if (matches === false) return this.counted(NOT_FOUND);
-      if (typeof matches !== 'number') return this.counted({ valid: false, code: 'RATE_LIMITED', key: row, retryAfterSeconds: matches.retryAfterSeconds });
+      if (typeof matches !== 'number') {
+        this.spentUntil.set(row.keyId, Date.now() + matches.retryAfterMs);
+        return this.counted({ valid: false, code: 'RATE_LIMITED', key: row, retryAfterSeconds: matches.retryAfterSeconds });
+      }
       this.verified.set(slots[matches]!, { digest, revision: row.revision });
     }
-    if (record) this.usage?.record(row.keyId, row.tenantId, source, now);
     return this.counted({ valid: true, code: 'VALID', key: row, caller: callerOf(row) });
+  }
+
+  /** One error per Retry-After value, made once: a flood of refusals builds no Error (and no stack) per request. */
+  private tooManyFailedAttempts(retryAfter: number): TooManyFailedAttemptsError {
+    let error = this.refusals.get(retryAfter);
+    if (!error) {
+      if (this.refusals.size >= 64) this.refusals.clear();
+      this.refusals.set(retryAfter, (error = new TooManyFailedAttemptsError(retryAfter)));
+    }
+    return error;
   }
 
   private counted(outcome: Verification): Verification {
@@ -145,7 +174,7 @@ export class KeyVerifier implements ApiKeyAuthenticator {
    * for the try. Only checks against the same hashes are shared (same revision, same slots): one started
    * before a rotation must not answer for the row after it, where the old value is no longer current.
    */
-  private verifyOnce(row: KeyVerificationRow, value: string, hashes: readonly string[], digest: Buffer): Promise<number | false | RateLimited> {
+  private verifyOnce(row: KeyVerificationRow, value: string, hashes: readonly string[], digest: Buffer): Promise<number | false | Spent> {
     const { keyId } = row;
     const id = `${row.revision}:${hashes.length}:${digest.toString('hex')}`;
     let pending = this.inFlight.get(id);
@@ -153,7 +182,7 @@ export class KeyVerifier implements ApiKeyAuthenticator {
       pending = this.guessingBudget
         .spend(keyId)
         .then(async (spent) => {
-          if (!spent.allowed) return { retryAfterSeconds: retryAfterSeconds(spent) };
+          if (!spent.allowed) return { retryAfterSeconds: retryAfterSeconds(spent), retryAfterMs: spent.retryAfterMs };
           for (const [index, hash] of hashes.entries()) {
             if (!(await this.hasher.verify(value, hash))) continue;
             await this.giveBackGuessingBudget(keyId);

@@ -1,4 +1,5 @@
 import type { NoticeDays } from './api-key.events.js';
+import { DAY_MS } from './expiry.js';
 
 /**
  * When a key's owner hears about its expiry: 30, 7 and 1 days before, and at expiry (stage 0, the
@@ -15,7 +16,6 @@ export const NOTICE_DAYS: readonly NoticeDays[] = [30, 7, 1];
 export type NoticeStage = NoticeDays | 0;
 
 const STAGES_MOST_URGENT_FIRST: readonly NoticeStage[] = [0, 1, 7, 30];
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 const dueAt = (expiresAt: string, stage: NoticeStage): number => new Date(expiresAt).getTime() - stage * DAY_MS;
 

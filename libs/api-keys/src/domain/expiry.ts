@@ -3,7 +3,8 @@ import type { FieldError } from './api-key.errors.js';
 /** The console's presets; a custom date is any other instant within the lifetime limit. */
 export const EXPIRY_PRESET_DAYS = [7, 30, 60, 90] as const;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** One day in milliseconds (expiry presets, lifetime bounds, notice stages). */
+export const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const expiryFromPreset = (now: Date, days: number): Date => new Date(now.getTime() + days * DAY_MS);
 

@@ -127,7 +127,7 @@ export class LeakedKeyReports implements OnApplicationShutdown {
     this.counts.checked++;
     try {
       // Reporting a value is not using it: no last-used (it would hide the key from unusedForDays).
-      const outcome = await this.verifier.verify(value, { record: false });
+      const outcome = await this.verifier.verify(value);
       if (outcome.code === 'RATE_LIMITED') {
         const attempts = item.attempts + 1;
         if (attempts < MAX_LEAKED_VALUE_ATTEMPTS) this.retryLater({ ...item, attempts }, outcome.retryAfterSeconds);

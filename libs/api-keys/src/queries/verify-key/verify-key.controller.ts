@@ -40,7 +40,7 @@ export class VerifyKeyController {
     reply.header('cache-control', 'no-store');
     // A use is recorded only once the answer is VALID (the value's own tenant, the owner in good standing),
     // without an address: the caller here is the service that holds the key, not where the key was used.
-    const outcome = await this.verifier.verify(body.key, { record: false });
+    const outcome = await this.verifier.verify(body.key);
     const shown = visibleTo(caller, outcome);
     if (shown.code === 'RATE_LIMITED') reply.header('retry-after', String(shown.retryAfterSeconds));
     if (shown.valid) {

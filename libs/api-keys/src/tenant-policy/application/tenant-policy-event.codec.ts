@@ -1,9 +1,8 @@
 import type { JsonObject } from '@keystream/event-store';
-import { MalformedEventError, type StoredEvent, decodeApiKeyEvent } from '../../application/api-key-event.codec.js';
+import { MalformedEventError, type StoredEvent, decodeApiKeyEvent, isObject } from '../../application/api-key-event.codec.js';
 import type { ApiKeyEvent } from '../../domain/index.js';
 import { TENANT_POLICY_EVENT_SCHEMA_VERSION, type TenantPolicyEvent, isTenantPolicyEventType } from '../domain/index.js';
 
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const shapeProblem = (data: JsonObject): string | undefined => {
   if (typeof data.tenantId !== 'string' || typeof data.setAt !== 'string') return 'tenantId and setAt must be strings';

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '@keystream/clock';
 import { ApiErrors } from '@keystream/problem-details';
 import { CurrentCaller } from '@keystream/tenancy';
-import { ForbiddenError, InvalidRequestError, type UserCaller } from '../../domain/index.js';
+import { DAY_MS, ForbiddenError, InvalidRequestError, type UserCaller } from '../../domain/index.js';
 import { CorrelationId, ExpectedRevision } from '../../http/request-context.js';
 import { KEY_LIFETIME_QUERIES, type KeyLifetimeQueries } from '../../views/key-listing/key-listing.lifetime.queries.js';
 import { TenantKeyPolicies } from '../application/tenant-key-policies.js';
@@ -19,7 +19,6 @@ import {
   TenantKeyPolicyResource,
 } from './tenant-policy.dto.js';
 
-const DAY_MS = 86_400_000;
 
 /**
  * The policy's ETag is the tenant stream's revision plus one, so the defaults (no stream yet, -1)
