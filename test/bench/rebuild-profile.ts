@@ -20,7 +20,17 @@ try {
   const head = (await eventStore.headPosition())!;
   const start = performance.now();
   const cpu = process.cpuUsage();
+  let swapSeconds = 0;
   if (phase === 'rebuild') {
+    const swapInShadow = readModel.swapInShadow.bind(readModel);
+    readModel.swapInShadow = async (...args) => {
+      const swapStart = performance.now();
+      try {
+        return await swapInShadow(...args);
+      } finally {
+        swapSeconds += (performance.now() - swapStart) / 1000;
+      }
+    };
     await rebuildProjections(eventStore, readModel, API_KEY_VIEWS, { batchSize: batch ? Number(batch) : undefined });
   } else {
     const processor = new CheckpointedProcessor(eventStore, projectionsConsumer(readModel, API_KEY_VIEWS), console, { batchSize: batch ? Number(batch) : undefined });
@@ -33,7 +43,7 @@ try {
   const { user, system } = process.cpuUsage(cpu);
   const events = Number(head.commit);
   const seconds = (performance.now() - start) / 1000;
-  process.stdout.write(`${phase} batch ${batch ?? 'default'}: ${events} events in ${seconds.toFixed(2)} s (${Math.round(events / seconds)} events/s), cpu ${((user + system) / 1e6).toFixed(2)} s\n`);
+  process.stdout.write(`${phase} batch ${batch ?? 'default'}: ${events} events in ${seconds.toFixed(2)} s (${Math.round(events / seconds)} events/s), cpu ${((user + system) / 1e6).toFixed(2)} s, swap ${swapSeconds.toFixed(2)} s\n`);
   await readModel.close();
   await eventStore.close();
 } finally {
