@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type EventStore, type RecordedEvent, SqliteEventStore, formatPosition } from '@keystream/event-store';
 import { type ReadModel, type ViewSchema, openSqliteReadModel } from '@keystream/read-model';
 import { CaughtUpWaiter } from './caught-up-waiter.js';
-import { CheckpointedProcessor, projectionConsumer } from './checkpointed-processor.js';
+import { CheckpointedProcessor, projectionConsumer, projectionsConsumer } from './checkpointed-processor.js';
 import type { Projection } from './projection.js';
 
 const silent = { info() {}, warn() {}, error() {} };
@@ -131,6 +131,58 @@ describe('CheckpointedProcessor', () => {
     const head = await append('quiet', 1);
     expect(await caughtUp(head)).toBe(true);
     expect(processor.status().failures).toBe(1);
+  });
+
+  it('feeds several projections from one read of the log, each from its own checkpoint, and rolls them back together', async () => {
+    const first = await append('a', 3);
+    const alone = new CheckpointedProcessor(eventStore, projectionsConsumer(readModel, [countingProjection()]), silent);
+    processors.push(alone);
+    alone.start();
+    expect(await caughtUp(first)).toBe(true);
+    await alone.stop();
+    const head = await append('b', 2);
+    // A second projection, never run: it starts from the first event while `counting` resumes after its own checkpoint.
+    const received: string[] = [];
+    let failing = true;
+    const recorder: Projection = {
+      name: 'recorder',
+      version: 1,
+      filter: { streamNamePrefixes: ['apikey-'] },
+      async applyBatch(_tx, events) {
+        if (failing) throw new Error('recorder crashed');
+        received.push(...events.map((event) => `${event.streamName}@${event.revision}`));
+      },
+    };
+    const counting = countingProjection();
+    const countingGot: string[] = [];
+    const watchedCounting: Projection = {
+      ...counting,
+      applyBatch: (tx, events) => {
+        countingGot.push(...events.map((event) => `${event.streamName}@${event.revision}`));
+        return counting.applyBatch(tx, events);
+      },
+    };
+    const subscribe = vi.spyOn(eventStore, 'subscribeToAll');
+    const both = new CheckpointedProcessor(eventStore, projectionsConsumer(readModel, [watchedCounting, recorder]), silent, { maxBackoffMs: 50 });
+    processors.push(both);
+    both.start();
+
+    // While the recorder fails, the counting rows of the same batch roll back with it.
+    await vi.waitUntil(() => both.status().failures >= 2, { timeout: 10_000 });
+    expect(await seen(readModel, 'b')).toBeUndefined();
+    expect(await readModel.getCheckpoint('counting')).toBe(formatPosition(first));
+    failing = false;
+
+    expect(await new CaughtUpWaiter(readModel, ['counting', 'recorder']).waitFor(head, 10_000)).toBe(true);
+    expect(await seen(readModel, 'a')).toBe('0,1,2');
+    expect(await seen(readModel, 'b')).toBe('0,1');
+    expect(received).toEqual(['apikey-a@0', 'apikey-a@1', 'apikey-a@2', 'apikey-b@0', 'apikey-b@1']);
+    // `counting` resumed after its own checkpoint: the events it had applied never reached it again.
+    expect(countingGot.filter((event) => event.startsWith('apikey-a'))).toEqual([]);
+    expect(await readModel.getCheckpoint('counting')).toBe(formatPosition(head));
+    expect(await readModel.getCheckpoint('recorder')).toBe(formatPosition(head));
+    // One subscription per attempt, for both projections.
+    expect(subscribe).toHaveBeenCalledTimes(both.status().failures + 1);
   });
 
   it('reports a timeout when nothing processes', async () => {

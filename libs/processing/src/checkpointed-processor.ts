@@ -1,7 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { ExponentialBackoff, type IBackoff } from 'cockatiel';
 import { setTimeout as sleepTimer } from 'node:timers/promises';
-import { type AllFilter, type EventStore, type GlobalPosition, type RecordedEvent, formatPosition, parsePosition } from '@keystream/event-store';
+import {
+  type AllFilter,
+  type EventStore,
+  type GlobalPosition,
+  type RecordedEvent,
+  comparePositions,
+  formatPosition,
+  parsePosition,
+} from '@keystream/event-store';
 import type { CheckpointReader, Transactions } from '@keystream/read-model';
 import { batchMessages } from './batch-messages.js';
 import type { Projection } from './projection.js';
@@ -48,6 +56,11 @@ export interface BatchConsumer {
   consume(events: readonly RecordedEvent[], checkpoint: { expected: string | undefined; next: string }): Promise<void>;
   /** The stored checkpoint to resume after. */
   loadCheckpoint(): Promise<string | undefined>;
+  /**
+   * The checkpoints a batch moves, when they are not just `name`'s: the projections one consumer
+   * feeds together (projectionsConsumer). Each is told to waiting commands and reported apart.
+   */
+  readonly checkpointNames?: readonly string[];
 }
 
 /** A projection as a consumer: its writes and its checkpoint commit in one read-model transaction. */
@@ -62,6 +75,60 @@ export const projectionConsumer = (readModel: CheckpointReader & Transactions, p
       await projection.applyBatch(tx, events);
     }),
 });
+
+/**
+ * Several projections of one read model as one consumer: the log is read and decoded once for all
+ * of them (the decoded events are shared: see views/decode.ts), and each batch goes to every one of
+ * them in ONE transaction that moves each one's own checkpoint by compare-and-set, so a batch costs
+ * one durable commit instead of one per view, and the views a command waits for move together.
+ * Each projection takes only the events its filter matches past its own checkpoint (they differ
+ * after a swap, which moves only the rebuilt views' checkpoints): the consumer resumes from the
+ * earliest. Exactly-once as for one projection: rows and checkpoints commit or roll back together.
+ */
+export const projectionsConsumer = (readModel: CheckpointReader & Transactions, projections: readonly Projection[]): BatchConsumer => {
+  const names = projections.map((projection) => projection.name);
+  /** Each projection's stored checkpoint, as of the last load or commit. */
+  let checkpoints = new Map<string, GlobalPosition | undefined>();
+  return {
+    name: names.join('+'),
+    checkpointNames: names,
+    filter: { streamNamePrefixes: [...new Set(projections.flatMap((projection) => projection.filter.streamNamePrefixes))] },
+    async loadCheckpoint() {
+      const loaded = new Map<string, GlobalPosition | undefined>();
+      for (const name of names) {
+        const stored = await readModel.getCheckpoint(name);
+        loaded.set(name, stored === undefined ? undefined : parsePosition(stored));
+      }
+      checkpoints = loaded;
+      const starts = [...loaded.values()];
+      if (starts.some((start) => start === undefined)) return undefined;
+      const earliest = starts.reduce((a, b) => (comparePositions(b!, a!) < 0 ? b : a));
+      return formatPosition(earliest!);
+    },
+    async consume(events, { next }) {
+      const to = parsePosition(next);
+      const moved = projections.filter(({ name }) => {
+        const checkpoint = checkpoints.get(name);
+        return checkpoint === undefined || comparePositions(to, checkpoint) > 0;
+      });
+      if (moved.length === 0) return;
+      await readModel.transaction(async (tx) => {
+        for (const projection of moved) {
+          const checkpoint = checkpoints.get(projection.name);
+          // Checkpoint first, as for one projection: a lost race costs nothing.
+          if (!(await tx.compareAndSetCheckpoint(projection.name, checkpoint && formatPosition(checkpoint), next))) throw new CheckpointMovedError();
+          const own = events.filter(
+            (event) =>
+              projection.filter.streamNamePrefixes.some((prefix) => event.streamName.startsWith(prefix)) &&
+              (checkpoint === undefined || comparePositions(event.position, checkpoint) > 0),
+          );
+          await projection.applyBatch(tx, own);
+        }
+      });
+      for (const { name } of moved) checkpoints.set(name, to);
+    },
+  };
+};
 
 /**
  * Feeds one consumer from the log, in order, from its stored checkpoint. For a projection each batch

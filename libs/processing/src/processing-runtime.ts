@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventStore } from '@keystream/event-store';
 import type { ReadModel } from '@keystream/read-model';
 import { CaughtUpWaiter } from './caught-up-waiter.js';
-import { type BatchConsumer, CheckpointedProcessor, type ProcessorLogger, type ProcessorStatus, projectionConsumer } from './checkpointed-processor.js';
+import { type BatchConsumer, CheckpointedProcessor, type ProcessorLogger, type ProcessorStatus, projectionsConsumer } from './checkpointed-processor.js';
 import type { Projection } from './projection.js';
 import { type RebuildOptions, type RebuildProgress, rebuildProjections } from './rebuild-projections.js';
 import { outdatedProjections } from './versioned-rebuild.js';
@@ -60,14 +60,18 @@ export class ProcessingRuntime {
     private readonly options: RuntimeOptions,
   ) {
     this.waiter = new CaughtUpWaiter(readModel, projections);
-    for (const projection of projections) this.add(projectionConsumer(readModel, projection));
+    // One processor for every projection: one read of the log, one transaction per batch for all views.
+    if (projections.length > 0) this.add(projectionsConsumer(readModel, projections));
   }
 
   /** Adds a side-effecting consumer (the audit relay); it never gates commands. */
   add(consumer: BatchConsumer): CheckpointedProcessor {
     const processor = new CheckpointedProcessor(this.eventStore, consumer, this.logger);
     // Commands waiting on this projection are settled by its commit, with no read of the checkpoints.
-    processor.onAdvance((position) => this.waiter.advanced(consumer.name, position));
+    const names = consumer.checkpointNames ?? [consumer.name];
+    processor.onAdvance((position) => {
+      for (const name of names) this.waiter.advanced(name, position);
+    });
     this.processors.push(processor);
     return processor;
   }
@@ -78,7 +82,13 @@ export class ProcessingRuntime {
   }
 
   status(): { role: string; processors: ProcessorStatus[]; tasks: string[] } {
-    return { role: this.role, processors: this.processors.map((processor) => processor.status()), tasks: this.tasks.map((task) => task.name) };
+    // Reported per checkpoint: the projections that share one processor each show its state.
+    const processors = this.processors.flatMap((processor) => {
+      const status = processor.status();
+      const names = processor.consumer.checkpointNames;
+      return names ? names.map((name) => ({ ...status, name })) : [status];
+    });
+    return { role: this.role, processors, tasks: this.tasks.map((task) => task.name) };
   }
 
   /**

@@ -15,4 +15,18 @@ export interface Projection {
   readonly version: number;
   readonly filter: AllFilter;
   applyBatch(tx: ViewTransaction, events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * Optional, for a rebuild into a shadow only: a session that may keep the rows it folds in memory
+   * between batches (a shadow is written by its one rebuild alone, and never resumed), so a key's
+   * later events cost neither a read nor a rewrite of its row. It writes what it holds by `flush`,
+   * which the rebuild calls in a shadow transaction before every swap it offers. It must fold as
+   * `applyBatch` does (a view that overrides one overrides both). Without it, a rebuild calls `applyBatch`.
+   */
+  openRebuild?(): RebuildSession;
+}
+
+export interface RebuildSession {
+  applyBatch(tx: ViewTransaction, events: readonly RecordedEvent[]): Promise<void>;
+  /** Writes every row still held only in memory. */
+  flush(tx: ViewTransaction): Promise<void>;
 }

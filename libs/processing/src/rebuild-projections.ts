@@ -8,7 +8,7 @@ import {
   parsePosition,
 } from '@keystream/event-store';
 import type { ShadowRebuilds, ShadowViews } from '@keystream/read-model';
-import type { Projection } from './projection.js';
+import type { Projection, RebuildSession } from './projection.js';
 
 export interface RebuildProgress {
   projection: string;
@@ -53,16 +53,27 @@ export async function rebuildProjections(
   const head = (await eventStore.headPosition())?.commit ?? 0n;
   const name = projections.map((projection) => projection.name).join(', ');
   let events = 0;
+  // One session per projection for the whole rebuild: rows it holds in memory outlive a refused swap.
+  const sessions = new Map(projections.map((projection) => [projection.name, projection.openRebuild?.() ?? plainSession(projection)]));
   for (let attempt = 1; attempt <= MAX_SWAP_ATTEMPTS; attempt++) {
-    events += await catchUp(eventStore, shadow, projections, batchSize, signal, (processed, position) =>
+    events += await catchUp(eventStore, shadow, projections, sessions, batchSize, signal, (processed, position) =>
       onProgress({ projection: name, processed, position: position > head ? head : position, head }),
     );
     signal?.throwIfAborted();
+    // Every row the sessions hold goes to the shadow before it is offered for the swap.
+    await shadow.transaction(async (tx) => {
+      for (const session of sessions.values()) await session.flush(tx);
+    });
     const views = projections.map(({ name, version }) => ({ name, version }));
     if (await readModel.swapInShadow(views, isAhead)) return { events };
   }
   throw new Error(`The live projections kept moving ahead of the rebuild ${MAX_SWAP_ATTEMPTS} times; try again`);
 }
+
+const plainSession = (projection: Projection): RebuildSession => ({
+  applyBatch: (tx, events) => projection.applyBatch(tx, events),
+  flush: async () => undefined,
+});
 
 const isAhead = (live: string, shadow: string | undefined): boolean =>
   shadow === undefined || comparePositions(parsePosition(live), parsePosition(shadow)) > 0;
@@ -79,6 +90,7 @@ async function catchUp(
   eventStore: EventStore,
   shadow: ShadowViews,
   projections: readonly Projection[],
+  sessions: ReadonlyMap<string, RebuildSession>,
   batchSize: number,
   signal: AbortSignal | undefined,
   onProgress: (processed: number, position: bigint) => void,
@@ -114,7 +126,7 @@ async function catchUp(
             const events = page.events.filter(
               (event) => matches(projection.filter, event) && (checkpoint === undefined || comparePositions(event.position, checkpoint) > 0),
             );
-            await projection.applyBatch(tx, events);
+            await sessions.get(projection.name)!.applyBatch(tx, events);
           }
         });
         for (const { name } of moved) checkpoints.set(name, next);

@@ -14,6 +14,24 @@ export interface ViewDatabase<DB = any> {
   /** The PostgreSQL schema the tables live in, for statements written as text (Kysely's builder adds it itself). */
   readonly schema?: string;
   table<T extends keyof DB & string>(name: T): T;
+  /**
+   * SQLite only, and only on a transaction's views: the connection's own better-sqlite3 handle, for
+   * the projections' hot statements (view-kit/keyed-rows.ts), which run through it without Kysely's
+   * per-query building and promise hops. Inside the transaction it is that transaction's connection.
+   * Absent on the live views outside a transaction: a statement there could land inside another
+   * caller's open transaction on the one shared connection.
+   */
+  readonly sqlite?: RawSqlite;
+}
+
+/** The part of a better-sqlite3 connection the hot statements use (statements prepared once, reused). */
+export interface RawSqlite {
+  prepare(source: string): RawSqliteStatement;
+}
+
+export interface RawSqliteStatement {
+  run(...parameters: unknown[]): unknown;
+  all(...parameters: unknown[]): unknown[];
 }
 
 export interface ViewTableSchema {

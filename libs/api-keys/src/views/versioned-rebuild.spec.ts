@@ -15,7 +15,7 @@ import { keyListingView } from './key-listing/key-listing.view.js';
 import { keyVerificationLookup } from './key-verification/key-verification.queries.js';
 import { keyVerificationView } from './key-verification/key-verification.view.js';
 import { DIALECTS, type OpenedViews, openViews } from './testing/view-subjects.js';
-import { type ReadView, foldBatch } from './view.js';
+import { type ReadView, keyedFold } from './view.js';
 
 const KEYS = 40;
 const silent = { info() {}, warn() {}, error() {} };
@@ -24,7 +24,7 @@ const silent = { info() {}, warn() {}, error() {} };
 const listingV2: ReadView = {
   ...keyListingView,
   version: 2,
-  applyBatch: foldBatch(keyListingRows, (row, event, revision) => {
+  ...keyedFold(keyListingRows, (row, event, revision) => {
     const next = evolveListing(row, event, revision);
     return next && { ...next, description: `v2:${next.name}` };
   }),

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@keystream/event-store';
-import type { Projection } from '@keystream/processing';
+import type { Projection, RebuildSession } from '@keystream/processing';
 import type { ViewDatabase, ViewSchema, ViewTransaction } from '@keystream/read-model';
 import type { ApiKeyEvent } from '../domain/index.js';
 import { decodeKeyEvent } from './decode.js';
@@ -59,3 +59,83 @@ export const foldBatch =
     }
     if (changed.size > 0) await rows.save(tx.views, [...changed.values()]);
   };
+
+/**
+ * Rows a rebuild session keeps in memory, per view, before it writes the least recently folded:
+ * about 40 MB for the listing's rows. A key whose events all fall within this many keys of each
+ * other in the log is read never and written once.
+ */
+export const REBUILD_ROWS_IN_MEMORY = 100_000;
+
+/**
+ * A view's rebuild session (Projection.openRebuild): the same fold as `foldBatch`, but the rows stay
+ * in memory between batches, written to the shadow only when more than `capacity` are held (those
+ * held longest first: moving a row to the back on every event cost more than its writes saved) and at `flush`. A row written out is read back if its key comes
+ * again. Only for a shadow, which this rebuild alone writes: nothing else can change a row it holds.
+ */
+export const rebuildFold =
+  <Row extends { revision: number }>(rows: KeyedRows<Row>, evolve: Evolve<Row>, capacity = REBUILD_ROWS_IN_MEMORY) =>
+  (): RebuildSession => {
+    /** Held rows, in the order they were first held (a Map keeps insertion order); `dirty` until written. */
+    const held = new Map<string, { row: Row; dirty: boolean }>();
+    let dirtyCount = 0;
+    const write = async (tx: ViewTransaction, entries: Iterable<{ row: Row; dirty: boolean }>) => {
+      const changed: Row[] = [];
+      for (const entry of entries) {
+        if (!entry.dirty) continue;
+        entry.dirty = false;
+        changed.push(entry.row);
+      }
+      dirtyCount -= changed.length;
+      if (changed.length > 0) await rows.save(tx.views, changed);
+    };
+    return {
+      async applyBatch(tx, events) {
+        const decoded = events.map(decodeKeyEvent).filter((event) => event !== undefined);
+        if (decoded.length === 0) return;
+        const stored = new Set<string>();
+        const seen = new Set<string>();
+        for (const { keyId, revision } of decoded) {
+          if (seen.has(keyId)) continue;
+          seen.add(keyId);
+          if (revision > 0 && !held.has(keyId)) stored.add(keyId);
+        }
+        const loaded = stored.size > 0 ? await rows.load(tx.views, [...stored]) : new Map<string, Row>();
+        for (const { keyId, revision, event } of decoded) {
+          const entry = held.get(keyId);
+          const row = entry ? entry.row : loaded.get(keyId);
+          if (row && row.revision >= revision) continue;
+          const next = evolve(row, event, revision);
+          if (!next) continue;
+          if (entry) {
+            entry.row = next;
+            if (!entry.dirty) dirtyCount++;
+            entry.dirty = true;
+          } else {
+            held.set(keyId, { row: next, dirty: true });
+            dirtyCount++;
+          }
+        }
+        if (held.size <= capacity) return;
+        const evicted: string[] = [];
+        for (const keyId of held.keys()) {
+          if (held.size - evicted.length <= capacity) break;
+          evicted.push(keyId);
+        }
+        await write(tx, evicted.map((keyId) => held.get(keyId)!));
+        for (const keyId of evicted) held.delete(keyId);
+      },
+      async flush(tx) {
+        if (dirtyCount > 0) await write(tx, held.values());
+      },
+    };
+  };
+
+/**
+ * A keyed view's two ways of applying events, from one rows adapter and one evolve, so the live fold
+ * and the rebuild's can never differ: spread into the view (`...keyedFold(rows, evolve)`).
+ */
+export const keyedFold = <Row extends { revision: number }>(rows: KeyedRows<Row>, evolve: Evolve<Row>): Pick<ReadView, 'applyBatch' | 'openRebuild'> => ({
+  applyBatch: foldBatch(rows, evolve),
+  openRebuild: rebuildFold(rows, evolve),
+});

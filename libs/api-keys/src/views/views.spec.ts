@@ -9,6 +9,9 @@ import { keyListingView } from './key-listing/key-listing.view.js';
 import { evolveVerification } from './key-verification/key-verification.evolve.js';
 import { keyVerificationLookup } from './key-verification/key-verification.queries.js';
 import { keyVerificationView } from './key-verification/key-verification.view.js';
+import { keyListingRows } from './key-listing/key-listing.queries.js';
+import { keyVerificationRows } from './key-verification/key-verification.queries.js';
+import { rebuildFold } from './view.js';
 import { DIALECTS, type OpenedViews, openViews } from './testing/view-subjects.js';
 
 const ids = { tenantId: 't1', keyId: 'k1', ownerId: 'alice' };
@@ -119,6 +122,39 @@ describe.each(DIALECTS)('views applied in batches (%s)', (dialect) => {
     await applyBoth(recorded(history).slice(0, 2));
     expect(await read('k1')).toEqual(once);
     expect(once[0]).toMatchObject({ name: 'deploy', isActive: false });
+  });
+
+  it('a rebuild session holding fewer rows than there are keys writes, by eviction and flush, the rows the batch fold gives', async () => {
+    const forKey = (keyId: string) =>
+      recorded(history.map((event) => ({ ...event, data: { ...event.data, keyId } })) as ApiKeyEvent[], `apikey-${keyId}`);
+    // Interleaved one event per batch, so each key's row is written out and read back between its events.
+    const events = [0, 1, 2].flatMap((i) => [forKey('r1')[i]!, forKey('r2')[i]!]);
+    const sessions = [rebuildFold(keyListingRows, evolveListing, 1)(), rebuildFold(keyVerificationRows, evolveVerification, 1)()];
+    for (const event of events) {
+      await readModel.transaction(async (tx) => {
+        for (const session of sessions) await session.applyBatch(tx, [event]);
+      });
+    }
+    await readModel.transaction(async (tx) => {
+      for (const session of sessions) await session.flush(tx);
+    });
+
+    const separate = await openViews(dialect);
+    try {
+      await separate.readModel.transaction(async (tx) => {
+        await keyListingView.applyBatch(tx, events);
+        await keyVerificationView.applyBatch(tx, events);
+      });
+      for (const keyId of ['r1', 'r2']) {
+        expect(await read(keyId)).toEqual([
+          await keyListingQueries(separate.readModel.live).getKey('t1', keyId),
+          await keyVerificationLookup(separate.readModel.live).findVerification(keyId),
+        ]);
+      }
+      expect(await listing().getKey('t1', 'r1')).toMatchObject({ name: 'deploy', isActive: false, revision: 2 });
+    } finally {
+      await separate.teardown();
+    }
   });
 
   it('skips event types it does not know and streams that are not keys', async () => {

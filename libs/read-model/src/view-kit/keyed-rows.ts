@@ -10,8 +10,10 @@ import type { ViewDatabase } from '../view-schema.js';
  * whose building and compiling of a few thousand values cost more than SQLite took to write them.
  * The key column must be text. Table and column names come from the view's code, never from input.
  *
- * - SQLite: the keys go in as one JSON array (`json_each`), the rows as multi-row `values` in chunks
- *   of a fixed size (the SQL texts repeat, so the read model's statement cache prepares each once).
+ * - SQLite: the keys go in as one JSON array (`json_each`). Inside a transaction (a projection's
+ *   batch) both run on the connection's raw better-sqlite3 handle (ViewDatabase.sqlite), the rows
+ *   through one prepared single-row upsert run per row, with no Kysely and no await per statement;
+ *   elsewhere the rows go as multi-row `values` in chunks of a fixed size.
  * - PostgreSQL: the keys as one `text[]` (`= any($1)`), the rows as one JSON array expanded by
  *   `json_populate_recordset` into the table's own row type: one statement and one round trip per
  *   batch whatever its size, typed by the table itself.
@@ -39,6 +41,7 @@ export async function selectByKeys<R>(
 ): Promise<R[]> {
   if (keys.length === 0) return [];
   const from = `select * from ${tableRef(views, table)} where ${quote(keyColumn)}`;
+  if (views.sqlite) return views.sqlite.prepare(`${from} in (select value from json_each(?))`).all(JSON.stringify(keys)) as R[];
   const query =
     views.dialect === 'postgres'
       ? CompiledQuery.raw(`${from} = any($1::text[])`, [keys])
@@ -72,6 +75,17 @@ export async function upsertByKey(
     await views.db.executeQuery(
       CompiledQuery.raw(`insert into ${target} as ${quote(table)} (${names}) select ${names} from json_populate_recordset(null::${target}, $1::json) ${onConflict}`, [json]),
     );
+    return;
+  }
+  if (views.sqlite) {
+    // One single-row statement, prepared once and run per row: better-sqlite3 binds an array with no
+    // SQL text to build, and SQLite's work per row is the same as in a multi-row `values`.
+    const statement = views.sqlite.prepare(`insert into ${target} as ${quote(table)} (${names}) values (${columns.map(() => '?').join(', ')}) ${onConflict}`);
+    const values = new Array<unknown>(columns.length);
+    for (const record of records) {
+      for (let i = 0; i < columns.length; i++) values[i] = record[columns[i]!];
+      statement.run(values);
+    }
     return;
   }
   const rowsPerStatement = Math.min(SQLITE_ROWS_PER_STATEMENT, Math.floor(SQLITE_MAX_PARAMETERS / columns.length));

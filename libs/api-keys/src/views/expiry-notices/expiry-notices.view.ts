@@ -1,5 +1,5 @@
 import { API_KEY_STREAM_PREFIX } from '../../domain/index.js';
-import { type ReadView, foldBatch } from '../view.js';
+import { type ReadView, keyedFold } from '../view.js';
 import { evolveExpiryNotice } from './expiry-notices.evolve.js';
 import { EXPIRY_NOTICE_QUERIES, expiryNoticeQueries, expiryNoticeRows } from './expiry-notices.queries.js';
 import { EXPIRY_NOTICE_COLUMNS, EXPIRY_NOTICE_MIGRATIONS, EXPIRY_NOTICE_TABLE, createExpiryNoticeTables } from './expiry-notices.table.js';
@@ -13,6 +13,6 @@ export const expiryNoticeView: ReadView = {
   tables: [{ name: EXPIRY_NOTICE_TABLE, columns: EXPIRY_NOTICE_COLUMNS }],
   migrations: EXPIRY_NOTICE_MIGRATIONS,
   createCurrent: createExpiryNoticeTables,
-  applyBatch: foldBatch(expiryNoticeRows, evolveExpiryNotice),
+  ...keyedFold(expiryNoticeRows, evolveExpiryNotice),
   ports: [{ token: EXPIRY_NOTICE_QUERIES, create: expiryNoticeQueries }],
 };

@@ -1,5 +1,5 @@
 import { API_KEY_STREAM_PREFIX } from '../../domain/index.js';
-import { type ReadView, foldBatch } from '../view.js';
+import { type ReadView, keyedFold } from '../view.js';
 import { evolveListing } from './key-listing.evolve.js';
 import { KEY_LISTING_QUERIES, keyListingQueries, keyListingRows } from './key-listing.queries.js';
 import { KEY_LIFETIME_QUERIES, keyLifetimeQueries } from './key-listing.lifetime.queries.js';
@@ -21,7 +21,7 @@ export const keyListingView: ReadView = {
   migrations: KEY_LISTING_MIGRATIONS,
   createCurrent: createKeyListingTables,
   setUp: ensureNameSearchIndex,
-  applyBatch: foldBatch(keyListingRows, evolveListing),
+  ...keyedFold(keyListingRows, evolveListing),
   ports: [
     { token: KEY_LISTING_QUERIES, create: keyListingQueries },
     { token: KEY_LIFETIME_QUERIES, create: keyLifetimeQueries },

@@ -1,5 +1,5 @@
 import { API_KEY_STREAM_PREFIX } from '../../domain/index.js';
-import { type ReadView, foldBatch } from '../view.js';
+import { type ReadView, keyedFold } from '../view.js';
 import { evolveVerification } from './key-verification.evolve.js';
 import { KEY_VERIFICATION_LOOKUP, keyVerificationLookup, keyVerificationRows } from './key-verification.queries.js';
 import {
@@ -18,6 +18,6 @@ export const keyVerificationView: ReadView = {
   tables: [{ name: KEY_VERIFICATION_TABLE, columns: KEY_VERIFICATION_COLUMNS }],
   migrations: KEY_VERIFICATION_MIGRATIONS,
   createCurrent: createKeyVerificationTables,
-  applyBatch: foldBatch(keyVerificationRows, evolveVerification),
+  ...keyedFold(keyVerificationRows, evolveVerification),
   ports: [{ token: KEY_VERIFICATION_LOOKUP, create: keyVerificationLookup }],
 };

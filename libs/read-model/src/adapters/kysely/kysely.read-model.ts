@@ -6,7 +6,7 @@ import type {
   ViewTransaction,
   ViewVersion,
 } from '../../read-model.port.js';
-import type { ReadModelDialect, ViewDatabase, ViewSchema } from '../../view-schema.js';
+import type { RawSqlite, ReadModelDialect, ViewDatabase, ViewSchema } from '../../view-schema.js';
 import { KyselyViewTransaction, type TableNames, viewDatabase } from './kysely.view-transaction.js';
 import { type LeaseProvider, sharedFileLeases } from './lease-provider.js';
 import { createCheckpointsTable } from './read-model.migrations.js';
@@ -31,6 +31,8 @@ export class KyselyReadModel implements ReadModel {
     private readonly views: readonly ViewSchema[],
     private readonly leases: LeaseProvider = sharedFileLeases,
     private readonly schema?: string,
+    /** SQLite: the raw handle of the dialect's one connection, handed to transactions only (ViewDatabase.sqlite). */
+    private readonly sqlite?: RawSqlite,
   ) {
     this.db = db;
     this.live = viewDatabase(db, dialect, LIVE, schema);
@@ -41,7 +43,7 @@ export class KyselyReadModel implements ReadModel {
   }
 
   transaction<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T> {
-    return inTransaction(this.db, this.dialect, LIVE, work, this.schema);
+    return inTransaction(this.db, this.dialect, LIVE, work, this.schema, this.sqlite);
   }
 
   async appliedVersions(): Promise<Map<string, number>> {
@@ -70,7 +72,7 @@ export class KyselyReadModel implements ReadModel {
     });
     return {
       getCheckpoint: (name) => readCheckpoint(this.db, SHADOW, name),
-      transaction: (work) => inShadowTransaction(this.db, this.dialect, work, this.schema),
+      transaction: (work) => inShadowTransaction(this.db, this.dialect, work, this.schema, this.sqlite),
     };
   }
 
@@ -141,8 +143,9 @@ function inTransaction<T>(
   names: TableNames,
   work: (tx: ViewTransaction) => Promise<T>,
   schema?: string,
+  sqlite?: RawSqlite,
 ): Promise<T> {
-  return db.transaction().execute((trx) => work(new KyselyViewTransaction(trx, dialect, names, schema)));
+  return db.transaction().execute((trx) => work(new KyselyViewTransaction(trx, dialect, names, schema, sqlite)));
 }
 
 /** 25,000 pages: about 100 MB of log between checkpoints while a shadow is built. */
@@ -157,7 +160,13 @@ const SHADOW_CHECKPOINT_PAGES = 25_000;
  * set on the connection held for the duration and put back after. The next live commit (FULL) syncs
  * the log, this batch's frames included, so the live tables' durability is untouched.
  */
-function inShadowTransaction<T>(db: Kysely<SharedDatabase>, dialect: ReadModelDialect, work: (tx: ViewTransaction) => Promise<T>, schema?: string): Promise<T> {
+function inShadowTransaction<T>(
+  db: Kysely<SharedDatabase>,
+  dialect: ReadModelDialect,
+  work: (tx: ViewTransaction) => Promise<T>,
+  schema?: string,
+  sqlite?: RawSqlite,
+): Promise<T> {
   if (dialect === 'postgres') {
     return db.transaction().execute(async (trx) => {
       await sql`set local synchronous_commit = off`.execute(trx);
@@ -174,7 +183,7 @@ function inShadowTransaction<T>(db: Kysely<SharedDatabase>, dialect: ReadModelDi
       // A shadow batch of thousands of rows outgrows the default 1,000-page log at every commit, and
       // each checkpoint syncs the file: checkpoint every SHADOW_CHECKPOINT_PAGES instead.
       await sql.raw(`pragma wal_autocheckpoint = ${SHADOW_CHECKPOINT_PAGES}`).execute(connection);
-      return await connection.transaction().execute((trx) => work(new KyselyViewTransaction(trx, dialect, SHADOW, schema)));
+      return await connection.transaction().execute((trx) => work(new KyselyViewTransaction(trx, dialect, SHADOW, schema, sqlite)));
     } finally {
       await sql.raw(`pragma synchronous = ${Number(synchronous?.synchronous ?? 2)}`).execute(connection);
       await sql.raw(`pragma wal_autocheckpoint = ${Number(autocheckpoint?.wal_autocheckpoint ?? 1000)}`).execute(connection);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ViewTransaction } from '../../read-model.port.js';
-import type { ReadModelDialect, ViewDatabase } from '../../view-schema.js';
+import type { RawSqlite, ReadModelDialect, ViewDatabase } from '../../view-schema.js';
 import type { SharedDatabase } from './shared.schema.js';
 
 /** Table names as a live store or a shadow sees them. */
@@ -9,11 +9,12 @@ export interface TableNames {
   readonly checkpoints: 'checkpoints';
 }
 
-export const viewDatabase = (db: Kysely<any>, dialect: ReadModelDialect, names: TableNames, schema?: string): ViewDatabase => ({
+export const viewDatabase = (db: Kysely<any>, dialect: ReadModelDialect, names: TableNames, schema?: string, sqlite?: RawSqlite): ViewDatabase => ({
   db,
   dialect,
   schema,
   table: <T extends string>(name: T) => names.view(name) as T,
+  sqlite,
 });
 
 /** One projection batch's writes and its checkpoint, on the connection of one open transaction. */
@@ -25,8 +26,10 @@ export class KyselyViewTransaction implements ViewTransaction {
     dialect: ReadModelDialect,
     private readonly names: TableNames,
     schema?: string,
+    /** SQLite: the one connection's raw handle, which this open transaction holds (see ViewDatabase.sqlite). */
+    sqlite?: RawSqlite,
   ) {
-    this.views = viewDatabase(trx, dialect, names, schema);
+    this.views = viewDatabase(trx, dialect, names, schema, sqlite);
   }
 
   /**

@@ -55,6 +55,27 @@ describe('SQLite read model', () => {
     expect(await withoutViews.transaction((tx) => getNotes(tx.views, ['n1', 'n2']))).toHaveLength(2);
   });
 
+  it("writes a transaction's view rows on the connection's raw handle, inside that transaction, and keeps it from the live views", async () => {
+    const readModel = await openSqliteReadModel(filename, [NOTES_VIEW]);
+    opened.push(readModel);
+    const usedRawHandle: boolean[] = [];
+
+    await readModel.transaction(async (tx) => {
+      usedRawHandle.push(tx.views.sqlite !== undefined);
+      await putNotes(tx.views, [note({ id: 'kept' })]);
+    });
+    await expect(
+      readModel.transaction(async (tx) => {
+        await putNotes(tx.views, [note({ id: 'rolled-back' })]);
+        throw new Error('abandon the batch');
+      }),
+    ).rejects.toThrow('abandon the batch');
+
+    expect(usedRawHandle).toEqual([true]);
+    expect(readModel.live.sqlite).toBeUndefined();
+    expect(await readModel.transaction((tx) => getNotes(tx.views, ['kept', 'rolled-back']))).toEqual([note({ id: 'kept' })]);
+  });
+
   it('reports itself unhealthy once closed', async () => {
     const readModel = await openSqliteReadModel(filename);
     await readModel.close();
