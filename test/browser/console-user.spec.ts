@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAY_MS } from '@keystream/api-keys';
 import { mintToken, randomId } from '../e2e/harness.js';
 import { devSignIn, expectAccessible, sharedChromium, openPage, pageHolds, screenshot, type ServedApp, serveApp } from './support/browser.js';
 
-const DAY_MS = 86_400_000;
 const isoDay = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
 
 /** A plain user in a real Chromium: every action on their own keys, and what they must not reach. */

@@ -1,7 +1,6 @@
 import type { ApiKeyResource, AuditEventResource } from './api/client';
-import { formatDateTime } from './format';
+import { DAY_MS, formatDateTime } from './format';
 
-const DAY_MS = 86_400_000;
 /** The first expiry notice comes 30 days before (README, "Expiry notices"): the console warns from then on too. */
 export const EXPIRES_SOON_DAYS = 30;
 
