@@ -1,12 +1,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeApiKeyEvent } from '@keystream/api-keys';
+import { DAY_MS } from '@keystream/api-keys';
 import { AUDIT_STORE, type AuditStore } from '@keystream/audit';
-import { AUDIT_RELAY_FILTER, toAuditMessages } from '@keystream/audit-bus';
+import { AUDIT_ACTIONS, AUDIT_RELAY_FILTER, toAuditMessages } from '@keystream/audit-bus';
+import { decodeRelayedEvent, directoryUserStreamName, toDirectoryEventToAppend } from '@keystream/directory';
 import { mintToken, randomId } from '../e2e/harness.js';
 import { devSignIn, expectAccessible, sharedChromium, openPage, screenshot, type ServedApp, serveApp } from './support/browser.js';
 
-const DAY_MS = 86_400_000;
 
 /** A tenant admin in a real Chromium: keys on a user's behalf, every key of the tenant, the user filter, paging, audit. */
 describe('console in Chromium: a tenant admin', () => {
@@ -83,8 +83,15 @@ describe('console in Chromium: a tenant admin', () => {
   }
   it('lists the audit trail with its filters once something feeds it', async () => {
     // What the relay and the audit consumer do in production (Kafka in between): every key event as a CloudEvent, stored in the trail.
+    // And one directory event (what the SCIM endpoints record when the identity provider offboards dave).
+    const dave = { tenantId: tenant, userId: 'scim-dave', userName: 'dave' };
+    await app.eventStore().appendToStream(
+      directoryUserStreamName(tenant, dave.userId),
+      [toDirectoryEventToAppend({ type: 'DirectoryUserDeactivated', data: { ...dave, deactivatedAt: new Date().toISOString() } }, { eventId: crypto.randomUUID(), now: new Date(), correlationId: randomId('scim') })],
+      'any',
+    );
     const { events } = await app.eventStore().readAll({ maxCount: 10_000, filter: AUDIT_RELAY_FILTER });
-    await app.app.get<AuditStore>(AUDIT_STORE).append(toAuditMessages(events, decodeApiKeyEvent).map((message) => message.event));
+    await app.app.get<AuditStore>(AUDIT_STORE).append(toAuditMessages(events, decodeRelayedEvent).map((message) => message.event));
     const { context, page } = await openPage(await chromium.get());
     await devSignIn(page, app.url, await mintToken(tenant, admin, true));
     await goTo(page, 'Audit');
@@ -94,6 +101,16 @@ describe('console in Chromium: a tenant admin', () => {
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => table.getByRole('row').count()).toBe(3);
     await expect(table.getByRole('cell', { name: 'bob', exact: true }).count()).resolves.toBe(2);
+    // Every action the audit API filters on is offered, the directory's user-* ones included (admins only see this page).
+    const offered = await page.getByLabel('Action').locator('option').allTextContents();
+    expect(offered[0]).toBe('Any');
+    expect(offered.slice(1).sort()).toEqual([...AUDIT_ACTIONS].sort());
+    await page.getByLabel('Done by (user id)').fill('');
+    await page.getByLabel('Action').selectOption('user-deactivated');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    // The subject of a directory event is the user, not a key path.
+    await expect(table.getByRole('cell', { name: 'user dave (SCIM id scim-dave)', exact: true }).count()).resolves.toBe(1);
     await expectAccessible(page, 'Audit with events');
     await screenshot(page, 'audit-with-events');
     await context.close();

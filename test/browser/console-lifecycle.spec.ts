@@ -1,13 +1,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExpiryNoticeProcessor, decodeApiKeyEvent, expiryNoticeQueries } from '@keystream/api-keys';
+import { DAY_MS, ExpiryNoticeProcessor, decodeApiKeyEvent, expiryNoticeQueries } from '@keystream/api-keys';
 import { AUDIT_STORE, type AuditStore } from '@keystream/audit';
 import { AUDIT_RELAY_FILTER, toAuditMessages } from '@keystream/audit-bus';
 import { SystemClock } from '@keystream/clock';
 import { mintToken, randomId, waitUntil } from '../e2e/harness.js';
 import { devSignIn, expectAccessible, openPage, pageHolds, screenshot, type ServedApp, serveApp, sharedChromium } from './support/browser.js';
 
-const DAY_MS = 86_400_000;
 
 /** Issue 13 in the console: the Rotate dialog, and a key's notices (expires soon, expired, reported leaked) and history for its owner. */
 describe('console in Chromium: rotation, expiry notices and leak reports', () => {

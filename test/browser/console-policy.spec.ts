@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAY_MS } from '@keystream/api-keys';
 import { mintToken, randomId } from '../e2e/harness.js';
 import { devSignIn, openPage, type ServedApp, serveApp, sharedChromium } from './support/browser.js';
 
-const DAY_MS = 86_400_000;
 const isoDay = (daysAhead: number) => new Date(Date.now() + daysAhead * DAY_MS).toISOString().slice(0, 10);
 
 /** The tenant's key policy in the console: shown to admins, and its lifetime bounds the Add dialog's dates. */

@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAY_MS } from '@keystream/api-keys';
 import { mintToken, randomId } from '../e2e/harness.js';
 import { devSignIn, expectAccessible, sharedChromium, openPage, pageHolds, screenshot, type ServedApp, serveApp } from './support/browser.js';
 
-const DAY_MS = 86_400_000;
 const isoDay = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
 
 /** A plain user in a real Chromium: every action on their own keys, and what they must not reach. */
@@ -143,11 +143,17 @@ describe('console in Chromium: a plain user', () => {
       spec: { expiry: new Date(Date.now() + 10 * DAY_MS).toISOString() },
     });
     const { context, page } = await openPage(await chromium.get(), 'phone');
+    // The console learns the role from user info's `role`: no probe of an admin-only route for a 403.
+    const policyCalls: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/apiKeyPolicy')) policyCalls.push(request.url());
+    });
     await devSignIn(page, app.url, await mintToken(tenant, user));
     await expectAccessible(page, 'My API Keys at 390 px');
     await screenshot(page, 'my-keys-phone');
     await expect(page.getByRole('link', { name: 'Tenant API Keys' }).count()).resolves.toBe(0);
     await expect(page.getByRole('link', { name: 'Audit' }).count()).resolves.toBe(0);
+    expect(policyCalls).toEqual([]);
     // Typed into the address bar (a full load, so a new sign-in): the tenant page and the other user's key.
     const token = await mintToken(tenant, user);
     await devSignIn(page, app.url, token, '/console/tenant');

@@ -31,6 +31,20 @@ describe.each(READ_MODELS)('roles and visibility (%s read model)', (kind) => {
     expect(uidsOf((await h.current.listAll(asKey(a.apiKey))).items)).toEqual([a.uid]);
   });
 
+  it('user info says the effective role as an extension, and only when asked (Palette sees its three members)', async () => {
+    const { admin, alice } = await tenantWithUsers();
+    const adminKey = await h.current.createKey(admin.headers, createBody('admin-key'));
+    const aliceKey = await h.current.createKey(alice.headers, createBody('alice-key'));
+    const info = (as: Headers, paletteOnly = false) => h.current.call('GET', '/v1/users/info', { headers: as, paletteOnly });
+
+    expect((await info(admin.headers)).json).toEqual({ userUid: admin.userId, tenantUid: admin.tenant, orgName: admin.tenant, role: 'tenant-admin' });
+    expect((await info(alice.headers)).json).toEqual({ userUid: alice.userId, tenantUid: alice.tenant, orgName: alice.tenant, role: 'user' });
+    // A key answers with its owner's role, as it acts.
+    expect((await info(asKey(adminKey.apiKey))).json.role).toBe('tenant-admin');
+    expect((await info(asKey(aliceKey.apiKey))).json.role).toBe('user');
+    expect(Object.keys((await info(admin.headers, true)).json)).toEqual(['userUid', 'tenantUid', 'orgName']);
+  });
+
   it('a user asking for another user’s keys sees none of them', async () => {
     const { alice, bob } = await tenantWithUsers();
     await h.current.createKey(bob.headers, createBody('bob-key'));

@@ -215,11 +215,14 @@ describe.each(READ_MODELS)('SCIM directory (%s read model)', (kind) => {
       expectProblem(await h.current.call('POST', '/v1/apiKeys', { headers: asKey(adminKey.apiKey), body: createBody('for-other', { userUid: other.userId }) }), 403, 'Forbidden');
       // The token still claims tenant-admin; the directory caps it.
       expect(await listed(admin.headers)).toEqual([adminKey.uid]);
+      // And says so where the console asks (user info's `role`, a Keystream extension).
+      expect((await h.current.call('GET', '/v1/users/info', { headers: admin.headers })).json.role).toBe('user');
       const verify = await h.current.call('GET', '/v1/auth/verify', { headers: asKey(adminKey.apiKey) });
       expect(verify.headers['x-keystream-scope']).toBe('user');
 
       await setAdmin(adminId, true);
       expect(await listed(asKey(adminKey.apiKey))).toContain(othersKey.uid);
+      expect((await h.current.call('GET', '/v1/users/info', { headers: asKey(adminKey.apiKey) })).json.role).toBe('tenant-admin');
     });
 
     it('POST /v1/apiKeys/verify follows the directory: the scope is capped by the owner\'s role, and a deactivated owner\'s key is OWNER_DEACTIVATED', async () => {

@@ -1,7 +1,6 @@
 import type { ApiKeyResource, AuditEventResource } from './api/client';
-import { formatDateTime } from './format';
+import { DAY_MS, formatDateTime } from './format';
 
-const DAY_MS = 86_400_000;
 /** The first expiry notice comes 30 days before (README, "Expiry notices"): the console warns from then on too. */
 export const EXPIRES_SOON_DAYS = 30;
 
@@ -17,6 +16,23 @@ type Notice = { expiry?: string; daysBefore?: number };
 export const actorOf = (event: AuditEventResource): string => {
   const actor = event.actor as { uid?: string; userUid?: string; id?: string };
   return actor.uid ?? actor.userUid ?? actor.id ?? JSON.stringify(event.actor);
+};
+
+/** A directory (SCIM) user as the audit trail names them (user-* events). */
+type DirectoryUser = { id?: string; userName?: string; active?: boolean; previousUserName?: string };
+
+/** The directory's actions (io.keystream.directory.user-*): their subject is a user, not a key. */
+export const isDirectoryAction = (action: string): boolean => action.startsWith('user-');
+
+/** What an audit event is about: the key's id, the tenant's policy, or the directory user (never a raw `tenant/.../user/...` path). */
+export const subjectOf = (event: AuditEventResource): string => {
+  if (isDirectoryAction(event.action)) {
+    const user = event.user as DirectoryUser | undefined;
+    const name = user?.userName ?? event.ownerUid;
+    return user?.id ? `user ${name} (SCIM id ${user.id})` : `user ${name}`;
+  }
+  if (event.action === 'policy-set') return 'tenant key policy';
+  return event.keyUid;
 };
 
 /** One line on what an audit event says beyond its action (never a key value: the trail has none). */
@@ -36,6 +52,14 @@ export const eventDetails = (event: AuditEventResource): string => {
       return rotation?.graceEndsAt ? `previous value works until ${formatDateTime(rotation.graceEndsAt)}` : '';
     case 'edited':
       return event.changes ? `changed: ${Object.keys(event.changes).join(', ')}` : '';
+    case 'user-provisioned':
+      return (event.user as DirectoryUser | undefined)?.active === false ? 'provisioned inactive' : '';
+    case 'user-replaced': {
+      const previous = (event.user as DirectoryUser | undefined)?.previousUserName;
+      return previous ? `renamed from ${previous}` : '';
+    }
+    case 'user-deactivated':
+      return 'offboarded by the identity provider';
     default:
       return '';
   }

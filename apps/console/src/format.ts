@@ -1,4 +1,5 @@
-const DAY_MS = 86_400_000;
+/** One day in milliseconds. The bundle cannot import @keystream/api-keys' DAY_MS (a server lib), so it is kept here once. */
+export const DAY_MS = 86_400_000;
 
 export const formatDate = (iso: string): string =>
   new Date(iso).toLocaleDateString('en-GB', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });

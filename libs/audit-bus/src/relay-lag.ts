@@ -8,7 +8,7 @@ export interface RelayLag {
   checkpoint?: string;
   /** The newest position in the event store; undefined for an empty store. */
   head?: string;
-  /** Key events recorded but not yet acknowledged by the broker (0 when caught up). */
+  /** Audited events (key, tenant policy, directory) recorded but not yet acknowledged by the broker (0 when caught up). */
   eventsBehind: number;
   /** True when counting stopped at the limit: at least `eventsBehind` events are waiting. */
   eventsBehindIsLowerBound: boolean;

@@ -43,9 +43,13 @@ export async function serveConsole(fastify: FastifyInstance, config: AppConfig):
     setHeaders: (reply) => secure(reply as unknown as FastifyReply),
   });
   // Hashed asset names change with their content, so they may be cached for good; the page never.
-  fastify.addHook('onSend', async (request, reply) => {
-    if (!request.url.startsWith('/console/') || reply.hasHeader('cache-control')) return;
-    reply.header('cache-control', request.url.startsWith('/console/assets/') && reply.statusCode === 200 ? 'public, max-age=31536000, immutable' : 'no-cache');
+  // A plain callback, not an async hook: it runs on every reply (API routes too), and an async hook
+  // costs a promise per request for what is, outside /console/, one string comparison.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (request.url.startsWith('/console/') && !reply.hasHeader('cache-control')) {
+      reply.header('cache-control', request.url.startsWith('/console/assets/') && reply.statusCode === 200 ? 'public, max-age=31536000, immutable' : 'no-cache');
+    }
+    done(null, payload);
   });
   // The console routes in the browser (history API): any other page path gets the app's page.
   const page = (_request: unknown, reply: FastifyReply) => secure(reply).type('text/html; charset=utf-8').sendFile('index.html');

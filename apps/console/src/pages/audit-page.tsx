@@ -2,10 +2,27 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type AuditEventResource, call } from '../api/client';
 import { useSession } from '../auth/session';
 import { Pager, useCursorPages } from '../components/pager';
-import { actorOf, eventDetails } from '../audit-notices';
+import { actorOf, eventDetails, isDirectoryAction, subjectOf } from '../audit-notices';
 import { formatDateTime } from '../format';
 
-const ACTIONS = ['created', 'edited', 'revoked', 'reactivated', 'deleted', 'rotated', 'expiring-soon', 'expired', 'leak-reported', 'policy-set'] as const;
+/** What GET /v1/audit/events filters on (its generated query type). */
+type AuditAction = NonNullable<Parameters<ReturnType<typeof useSession>['client']['v1']['auditEventsControllerList']>[0]>['action'] & string;
+/** The key actions owners see too, then the tenant policy and the directory's (io.keystream.directory.user-*), which only admins see. */
+const KEY_ACTIONS = ['created', 'edited', 'revoked', 'reactivated', 'deleted', 'rotated', 'expiring-soon', 'expired', 'leak-reported'] as const satisfies readonly AuditAction[];
+const ADMIN_ACTIONS = [
+  'policy-set',
+  'user-provisioned',
+  'user-replaced',
+  'user-deactivated',
+  'user-reactivated',
+  'user-admin-granted',
+  'user-admin-revoked',
+  'user-deleted',
+] as const satisfies readonly AuditAction[];
+const ACTIONS = [...KEY_ACTIONS, ...ADMIN_ACTIONS] as const;
+// Fails to compile when the API gains an action this list does not offer.
+const everyActionOffered: Exclude<AuditAction, (typeof ACTIONS)[number]> extends never ? true : never = true;
+void everyActionOffered;
 type Filters = { keyUid: string; actorUid: string; action: '' | (typeof ACTIONS)[number]; from: string; to: string };
 const EMPTY: Filters = { keyUid: '', actorUid: '', action: '', from: '', to: '' };
 
@@ -52,7 +69,7 @@ export function AuditPage({ auditEnabled, onError }: { auditEnabled: boolean; on
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Audit</h1>
-      <p className="lead">Every change to the tenant’s API keys, newest first, from the hash-chained audit trail.</p>
+      <p className="lead">Every change to the tenant’s API keys, its key policy and its directory users, newest first, from the hash-chained audit trail.</p>
       <form className="filters" role="search" aria-label="Filter audit events" onSubmit={apply}>
         <div className="field">
           <label htmlFor="audit-key">Key id</label>
@@ -66,7 +83,7 @@ export function AuditPage({ auditEnabled, onError }: { auditEnabled: boolean; on
           <label htmlFor="audit-action">Action</label>
           <select id="audit-action" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value as Filters['action'] })}>
             <option value="">Any</option>
-            {ACTIONS.map((action) => (
+            {(session.admin ? ACTIONS : KEY_ACTIONS).map((action) => (
               <option key={action}>{action}</option>
             ))}
           </select>
@@ -104,7 +121,7 @@ export function AuditPage({ auditEnabled, onError }: { auditEnabled: boolean; on
               <tr>
                 <th scope="col">Time</th>
                 <th scope="col">Action</th>
-                <th scope="col">Key</th>
+                <th scope="col">Subject</th>
                 <th scope="col">Owner</th>
                 <th scope="col">Done by</th>
                 <th scope="col">Details</th>
@@ -115,7 +132,7 @@ export function AuditPage({ auditEnabled, onError }: { auditEnabled: boolean; on
                 <tr key={event.id}>
                   <td>{formatDateTime(event.time)}</td>
                   <td>{event.action}</td>
-                  <td className="mono">{event.keyUid}</td>
+                  <td className={isDirectoryAction(event.action) ? undefined : 'mono'}>{subjectOf(event)}</td>
                   <td>{event.ownerUid}</td>
                   <td>{actorOf(event)}</td>
                   <td>{eventDetails(event)}</td>

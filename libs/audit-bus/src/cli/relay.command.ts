@@ -14,7 +14,7 @@ export function relayCommand({ openEventStore, openReadModel, print = console.lo
   const relay = new Command('relay').description('The audit relay (event store -> Kafka)');
   relay
     .command('status')
-    .description('Show the last position the broker acknowledged, the log head, and how many key events wait')
+    .description('Show the last position the broker acknowledged, the log head, and how many audited events (key, tenant policy, directory) wait to be published')
     .option('--json', 'print the status as JSON')
     .action(async ({ json }: { json?: boolean }) => {
       const eventStore = await openEventStore();
@@ -34,7 +34,7 @@ export function relayCommand({ openEventStore, openReadModel, print = console.lo
 }
 
 export function formatLag(lag: RelayLag): string {
-  const behind = `${lag.eventsBehindIsLowerBound ? 'at least ' : ''}${lag.eventsBehind} key event(s)`;
+  const behind = `${lag.eventsBehindIsLowerBound ? 'at least ' : ''}${lag.eventsBehind} audited event(s) to publish`;
   return [
     `audit relay ${lag.name}`,
     `  checkpoint  ${lag.checkpoint ?? '(nothing published yet)'}`,

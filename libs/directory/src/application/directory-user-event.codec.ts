@@ -1,4 +1,4 @@
-import { type ApiKeyEvent, type TenantPolicyEvent, decodeAuditedEvent } from '@keystream/api-keys';
+import { type ApiKeyEvent, type TenantPolicyEvent, decodeAuditedEvent, isObject } from '@keystream/api-keys';
 import type { EventToAppend, JsonObject, RecordedEvent } from '@keystream/event-store';
 import {
   DIRECTORY_USER_EVENT_SCHEMA_VERSION,
@@ -25,7 +25,6 @@ const TIME_FIELD: Record<DirectoryUserEventType, string> = {
   DirectoryUserDeleted: 'deletedAt',
 };
 
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The one way in from storage for directory events: undefined for anything else, a typed event when

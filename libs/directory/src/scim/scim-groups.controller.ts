@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { isObject } from '@keystream/api-keys';
 import { Public } from '@keystream/tenancy';
 import { DirectoryCommandRunner } from '../application/directory-command-runner.js';
 import { DirectoryUserNotFoundError } from '../domain/index.js';
@@ -9,7 +10,7 @@ import { ScimAuthGuard, ScimTenant } from './scim-auth.guard.js';
 import { ScimErrorFilter } from './scim-error.filter.js';
 import { SCIM_CONTENT_TYPE, ScimError, invalidPath, invalidSyntax, invalidValue, notFound } from './scim.errors.js';
 import { GROUP_SCHEMA, SCIM_BASE, listResponse } from './scim-user.resource.js';
-import { type PatchOperation, isObject, parsePatch } from './scim-user.schema.js';
+import { type PatchOperation, parsePatch } from './scim-user.schema.js';
 import { parseFilter } from './scim-filter.js';
 import { correlation, single } from './scim-users.controller.js';
 

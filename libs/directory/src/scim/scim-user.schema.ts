@@ -1,3 +1,4 @@
+import { isObject } from '@keystream/api-keys';
 import type { UserAttributes, UserProfile } from '../domain/index.js';
 import { ScimError, invalidPath, invalidSyntax, invalidValue } from './scim.errors.js';
 
@@ -28,7 +29,6 @@ const IGNORED = new Set(['id', 'meta', 'groups', 'password', 'schemas']);
 const MAX_TEXT = 1024;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A user resource as Keystream holds it between requests: what PATCH applies to. */
 export type UserDocument = UserAttributes;
