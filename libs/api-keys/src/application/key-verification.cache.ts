@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { EVENT_STORE, type EventStore, type GlobalPosition, comparePositions } from '@keystream/event-store';
+import { EVENT_STORE, type EventStore, type GlobalPosition, approximateBytes, comparePositions } from '@keystream/event-store';
 import { CaughtUpWaiter } from '@keystream/processing';
 import { describeError } from '@keystream/store-errors';
 import { API_KEY_STREAM_PREFIX } from '../domain/index.js';
@@ -155,11 +155,3 @@ export class KeyVerificationCache implements OnModuleDestroy {
   }
 }
 
-/** A listed key's size in memory, roughly: a fixed part plus two bytes a character of every text in it. */
-function approximateBytes(value: unknown): number {
-  if (typeof value === 'string') return 2 * value.length + 16;
-  if (typeof value !== 'object' || value === null) return 8;
-  let bytes = 64;
-  for (const [name, member] of Object.entries(value)) bytes += 2 * name.length + approximateBytes(member);
-  return bytes;
-}
