@@ -74,6 +74,21 @@ describe.each(READ_MODELS)('SCIM directory (%s read model)', (kind) => {
       expect(await h.current.head()).toBe(before);
     });
 
+    it('answers a NUL or other control character in a filter value or a resource id as bad input, never as a store error', async () => {
+      // JSON's escapes make \u0000 a real NUL, which PostgreSQL refuses to compare (SQLSTATE 22021).
+      for (const filter of ['userName eq "a\\u0000b"', 'userName co "a\\u0000"', 'externalId eq "\\u0001"', 'id eq "x\\u007f"']) {
+        expectScimError(await scim(h.current, acme, 'GET', `/scim/v2/Users?filter=${encodeURIComponent(filter)}`), 400, 'invalidFilter');
+      }
+      expectScimError(await scim(h.current, acme, 'GET', `/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "a\\u0000"')}`), 400, 'invalidFilter');
+      for (const path of ['/scim/v2/Users/a%00b', '/scim/v2/Groups/a%00b']) {
+        const response = await scim(h.current, acme, 'GET', path);
+        expect(response.status, `${path}: ${response.text}`).toBe(404);
+      }
+      const patched = await scim(h.current, acme, 'PATCH', '/scim/v2/Users/a%00b', { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] });
+      expect(patched.status, patched.text).toBe(404);
+      expect((await scim(h.current, acme, 'DELETE', '/scim/v2/Users/a%00b')).status).toBe(404);
+    });
+
     it('ignores attributes outside the schema on create (RFC 7644 §3.3) and keeps no password', async () => {
       const created = await scim(h.current, acme, 'POST', '/scim/v2/Users', userBody(`${randomId('unknown')}@acme.example`, { favouriteColour: 'blue', password: 'Secr3t!', 'urn:example:custom:1.0:User': { x: 1 } }));
       expect(created.status, created.text).toBe(201);

@@ -98,11 +98,18 @@ describe('decideAndAppend', () => {
 
 describe('StreamStateCache', () => {
   it('keeps the most recently used entries up to its bound', () => {
-    const cache = new StreamStateCache<number>(2);
+    const cache = new StreamStateCache<number>({ maxEntries: 2 });
     cache.set('a', { state: 1, revision: 0n });
     cache.set('b', { state: 2, revision: 0n });
     cache.get('a');
     cache.set('c', { state: 3, revision: 0n });
     expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual([{ state: 1, revision: 0n }, undefined, { state: 3, revision: 0n }]);
+  });
+
+  it('is bounded by size too: large states push out the least recently used', () => {
+    const cache = new StreamStateCache<{ text: string }>({ maxBytes: 100_000 });
+    for (let i = 0; i < 10; i++) cache.set(`s${i}`, { state: { text: 'x'.repeat(20_000) }, revision: 0n });
+    expect(cache.get('s0'), 'pushed out').toBeUndefined();
+    expect(cache.get('s9')?.state.text.length).toBe(20_000);
   });
 });

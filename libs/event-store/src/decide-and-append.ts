@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { ConcurrencyError } from './event-store.errors.js';
 import type { AppendResult, EventStore, EventToAppend, RecordedEvent } from './event-store.port.js';
 
@@ -79,27 +80,32 @@ async function readFolded<S, E>(eventStore: EventStore, fold: StreamFold<S, E>, 
 }
 
 /**
- * Folded states by stream, the most recently used kept (bounded). An entry is a fold of the stream's
+ * Folded states by stream, the most recently used kept, bounded by count and by approximate size (a
+ * key's state carries its metadata: from under 1 KB to ~170 KB). An entry is a fold of the stream's
  * events up to `revision` as read from the store; a reader adds what lies after it, so an entry is
  * never wrong, only older.
  */
 export class StreamStateCache<S> {
-  private readonly entries = new Map<string, { readonly state: S; readonly revision: bigint }>();
+  private readonly entries: LRUCache<string, { readonly state: S; readonly revision: bigint }>;
 
-  constructor(private readonly maxEntries = 10_000) {}
+  constructor({ maxEntries = 10_000, maxBytes = 32 * 1024 * 1024 }: { maxEntries?: number; maxBytes?: number } = {}) {
+    this.entries = new LRUCache({ max: maxEntries, maxSize: maxBytes, sizeCalculation: (entry) => approximateBytes(entry.state) });
+  }
 
   get(streamName: string): { readonly state: S; readonly revision: bigint } | undefined {
-    const entry = this.entries.get(streamName);
-    if (entry) {
-      this.entries.delete(streamName);
-      this.entries.set(streamName, entry);
-    }
-    return entry;
+    return this.entries.get(streamName);
   }
 
   set(streamName: string, entry: { readonly state: S; readonly revision: bigint }): void {
-    this.entries.delete(streamName);
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(streamName, entry);
   }
+}
+
+/** A value's size in memory, roughly, for caches bounded by bytes: a fixed part per value, two bytes a character. */
+export function approximateBytes(value: unknown): number {
+  if (typeof value === 'string') return 2 * value.length + 16;
+  if (typeof value !== 'object' || value === null) return 8;
+  let bytes = 64;
+  for (const [name, member] of Object.entries(value)) bytes += 2 * name.length + approximateBytes(member);
+  return bytes;
 }

@@ -5,7 +5,7 @@ import type { CaughtUpWaiter } from '@keystream/processing';
 import { apiKeyStreamName } from '../domain/index.js';
 import type { KeyVerificationRow } from '../views/key-verification/key-verification.row.js';
 import type { ListedKey } from '../views/key-listing/key-listing.queries.js';
-import { KeyVerificationCache, LISTED_KEY_TTL_MS } from './key-verification.cache.js';
+import { KeyVerificationCache, LISTED_KEY_TTL_MS, MAX_LISTED_BYTES } from './key-verification.cache.js';
 
 const rowOf = (keyId: string, revision = 0): KeyVerificationRow => ({
   keyId, tenantId: 't1', ownerId: 'alice', scope: 'user', secretHash: 'h', previousSecretHash: '', previousValidUntil: '', expiresAt: '2027-01-01T00:00:00.000Z', isActive: true, deleted: false, revision,
@@ -128,6 +128,17 @@ describe('KeyVerificationCache', () => {
       expect(cache.peekListed('t1', 'a')).toBeUndefined();
       expect(await cache.loadListed('gone', read(undefined))).toBeUndefined();
       expect(cache.peekListed('t1', 'gone')).toBeUndefined();
+    });
+
+    it('is bounded by size: keys with large metadata push out the least recently used, never past MAX_LISTED_BYTES', async () => {
+      await cache.look();
+      // ~128 KB each (64 annotations of 1,000 characters, the limits' worst case): far fewer fit than the count bound.
+      const heavy = (keyId: string) =>
+        ({ ...listedOf(keyId), annotations: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`a${i}`, 'x'.repeat(1000)])) }) as unknown as ListedKey;
+      const count = Math.ceil(MAX_LISTED_BYTES / (64 * 2000)) + 10;
+      for (let i = 0; i < count; i++) await cache.loadListed(`k${i}`, read(heavy(`k${i}`)));
+      expect(cache.peekListed('t1', 'k0'), 'the oldest was pushed out').toBeUndefined();
+      expect(cache.peekListed('t1', `k${count - 1}`), 'the newest is kept').toBeDefined();
     });
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { EVENT_STORE, type EventStore, type GlobalPosition, comparePositions } from '@keystream/event-store';
+import { EVENT_STORE, type EventStore, type GlobalPosition, approximateBytes, comparePositions } from '@keystream/event-store';
 import { CaughtUpWaiter } from '@keystream/processing';
 import { describeError } from '@keystream/store-errors';
 import { API_KEY_STREAM_PREFIX } from '../domain/index.js';
@@ -18,6 +18,11 @@ const PAGE = 500;
  * any instance at most once a minute per key, so it may show that much later than the view has it.
  */
 export const LISTED_KEY_TTL_MS = 2_000;
+/**
+ * Listed keys are bounded by size, not only count: metadata (64 entries of up to 1,024 characters,
+ * README "Input rules and limits") makes one anywhere from ~1 KB to ~170 KB.
+ */
+export const MAX_LISTED_BYTES = 32 * 1024 * 1024;
 /** More key events than this since the last look: forgetting everything is cheaper than reading them. */
 const MAX_EVENTS_PER_LOOK = 5_000;
 
@@ -41,7 +46,11 @@ const MAX_EVENTS_PER_LOOK = 5_000;
 export class KeyVerificationCache implements OnModuleDestroy {
   private readonly logger = new Logger(KeyVerificationCache.name);
   private readonly rows = new LRUCache<string, KeyVerificationRow>({ max: MAX_ROWS });
-  private readonly listed = new LRUCache<string, { key: ListedKey; readAt: number }>({ max: MAX_ROWS });
+  private readonly listed = new LRUCache<string, { key: ListedKey; readAt: number }>({
+    max: MAX_ROWS,
+    maxSize: MAX_LISTED_BYTES,
+    sizeCalculation: ({ key }) => approximateBytes(key),
+  });
   /** Moves with every forget: a read that saw it move keeps nothing. */
   private generation = 0;
   /** How far the loop has forgotten; undefined until its first look succeeds (nothing is kept till then). */
@@ -78,7 +87,9 @@ export class KeyVerificationCache implements OnModuleDestroy {
   peekListed(tenantId: string, keyId: string): ListedKey | undefined {
     const listed = this.listed.get(keyId);
     if (listed === undefined || listed.key.tenantId !== tenantId) return undefined;
-    return Date.now() - listed.readAt < LISTED_KEY_TTL_MS ? listed.key : undefined;
+    if (Date.now() - listed.readAt < LISTED_KEY_TTL_MS) return listed.key;
+    this.listed.delete(keyId);
+    return undefined;
   }
 
   /** Reads the key with `read` (the listing view) and keeps it, under the same rule as load. */
@@ -143,3 +154,4 @@ export class KeyVerificationCache implements OnModuleDestroy {
     this.seen = seen;
   }
 }
+

@@ -1,3 +1,4 @@
+import { CONTROL_CHARACTER } from './scim-id.pipe.js';
 import { invalidFilter } from './scim.errors.js';
 
 /**
@@ -58,9 +59,12 @@ export function parseFilter<A extends string>(filter: string | undefined, attrib
 
 /** A filter string's value, with JSON's escapes (RFC 7644 §3.4.2.2: the value is a JSON string). */
 function unescape(quoted: string): string {
+  let value: string;
   try {
-    return JSON.parse(`"${quoted}"`) as string;
+    value = JSON.parse(`"${quoted}"`) as string;
   } catch {
     throw invalidFilter('The filter value is not a valid string');
   }
+  if (CONTROL_CHARACTER.test(value)) throw invalidFilter('The filter value holds a control character');
+  return value;
 }

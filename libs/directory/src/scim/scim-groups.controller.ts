@@ -8,6 +8,7 @@ import { DirectoryUserNotFoundError } from '../domain/index.js';
 import { DIRECTORY_USER_QUERIES, type DirectoryUserQueries } from '../views/directory-users/directory-users.queries.js';
 import { ScimAuthGuard, ScimTenant } from './scim-auth.guard.js';
 import { ScimErrorFilter } from './scim-error.filter.js';
+import { ScimIdPipe } from './scim-id.pipe.js';
 import { SCIM_CONTENT_TYPE, ScimError, invalidPath, invalidSyntax, invalidValue, notFound } from './scim.errors.js';
 import { GROUP_SCHEMA, SCIM_BASE, listResponse } from './scim-user.resource.js';
 import { type PatchOperation, parsePatch } from './scim-user.schema.js';
@@ -46,7 +47,7 @@ export class ScimGroupsController {
 
   @Get(':id')
   @ApiParam({ name: 'id' })
-  async get(@ScimTenant() tenantId: string, @Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(@ScimTenant() tenantId: string, @Param('id', ScimIdPipe) id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
     requireAdminGroup(id);
     return send(reply, await this.group(tenantId, excludesMembers(query)));
   }
@@ -67,7 +68,7 @@ export class ScimGroupsController {
   @ApiParam({ name: 'id' })
   @ApiBody({ schema: { type: 'object' } })
   @ApiOperation({ summary: 'Replace the members of the tenant-admin group' })
-  async replace(@ScimTenant() tenantId: string, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  async replace(@ScimTenant() tenantId: string, @Param('id', ScimIdPipe) id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     requireAdminGroup(id);
     const { displayName, members } = parseGroup(body);
     if (displayName !== ADMIN_GROUP) throw new ScimError(400, 'The group cannot be renamed', 'mutability');
@@ -79,7 +80,7 @@ export class ScimGroupsController {
   @ApiParam({ name: 'id' })
   @ApiBody({ schema: { type: 'object' } })
   @ApiOperation({ summary: 'Add or remove members of the tenant-admin group (PatchOp)' })
-  async patch(@ScimTenant() tenantId: string, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  async patch(@ScimTenant() tenantId: string, @Param('id', ScimIdPipe) id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     requireAdminGroup(id);
     const operations = parsePatch(body);
     // Every member named must exist before anything is written: no partial membership change.
@@ -98,7 +99,7 @@ export class ScimGroupsController {
   @HttpCode(204)
   @ApiParam({ name: 'id' })
   @ApiOperation({ summary: 'Unlink the tenant-admin group: every member loses the tenant-admin role' })
-  async remove(@ScimTenant() tenantId: string, @Param('id') id: string): Promise<void> {
+  async remove(@ScimTenant() tenantId: string, @Param('id', ScimIdPipe) id: string): Promise<void> {
     requireAdminGroup(id);
     await this.setMembers(tenantId, []);
   }

@@ -9,6 +9,7 @@ import { DIRECTORY_USER_QUERIES, type DirectoryUserQueries } from '../views/dire
 import type { DirectoryUserRow } from '../views/directory-users/directory-user.row.js';
 import { ScimAuthGuard, ScimTenant } from './scim-auth.guard.js';
 import { ScimErrorFilter } from './scim-error.filter.js';
+import { ScimIdPipe } from './scim-id.pipe.js';
 import { SCIM_CONTENT_TYPE, ScimError, notFound } from './scim.errors.js';
 import { SCIM_BASE, listResponse, toScimUser, toUserDocument } from './scim-user.resource.js';
 import { applyUserPatch, parsePatch, parseUserResource } from './scim-user.schema.js';
@@ -65,7 +66,7 @@ export class ScimUsersController {
   @Get(':id')
   @ApiParam({ name: 'id' })
   @ApiOperation({ summary: 'Get a user' })
-  async get(@ScimTenant() tenantId: string, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(@ScimTenant() tenantId: string, @Param('id', ScimIdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.send(reply, toScimUser(await this.mustGet(tenantId, id)));
   }
 
@@ -73,7 +74,7 @@ export class ScimUsersController {
   @ApiParam({ name: 'id' })
   @ApiBody({ schema: { type: 'object' } })
   @ApiOperation({ summary: 'Replace a user; active false deactivates (every key of the user is then revoked)' })
-  async replace(@ScimTenant() tenantId: string, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  async replace(@ScimTenant() tenantId: string, @Param('id', ScimIdPipe) id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const current = await this.mustGet(tenantId, id);
     const attributes = parseUserResource(body);
     return this.send(reply, toScimUser(await this.write(tenantId, current, attributes)));
@@ -85,7 +86,7 @@ export class ScimUsersController {
   @ApiOperation({
     summary: 'Patch a user (PatchOp): Okta\'s {"op":"replace","value":{"active":false}} and Entra ID\'s {"op":"Replace","path":"active","value":"False"} deactivate',
   })
-  async patch(@ScimTenant() tenantId: string, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  async patch(@ScimTenant() tenantId: string, @Param('id', ScimIdPipe) id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const operations = parsePatch(body);
     const current = await this.mustGet(tenantId, id);
     const attributes = applyUserPatch(toUserDocument(current), operations);
@@ -96,7 +97,7 @@ export class ScimUsersController {
   @HttpCode(204)
   @ApiParam({ name: 'id' })
   @ApiOperation({ summary: 'Delete a user (every key of the user is then revoked)' })
-  async remove(@ScimTenant() tenantId: string, @Param('id') id: string): Promise<void> {
+  async remove(@ScimTenant() tenantId: string, @Param('id', ScimIdPipe) id: string): Promise<void> {
     await this.mustGet(tenantId, id);
     await this.runner.run(tenantId, id, (now) => ({ type: 'DeleteUser', tenantId, userId: id, now }), correlation());
   }

@@ -57,6 +57,7 @@ export function describeEventStoreContract(name: string, makeStore: () => Promis
       expect((await store.readStream(stream, { fromRevision: 1n })).map((e) => e.revision)).toEqual([1n, 2n]);
       expect((await store.readStream(stream, { fromRevision: 0n })).map((e) => e.revision)).toEqual([0n, 1n, 2n]);
       expect(await store.readStream(stream, { fromRevision: 3n })).toEqual([]);
+      expect((await store.readStream(stream, { fromRevision: -1n })).map((e) => e.revision), 'before the first: all of it').toEqual([0n, 1n, 2n]);
       expect(await store.readStream(streamName(), { fromRevision: 1n })).toEqual([]);
     });
 

@@ -98,3 +98,6 @@ export async function upsertByKey(
     await views.db.executeQuery(CompiledQuery.raw(`insert into ${target} as ${quote(table)} (${names}) values ${values} ${onConflict}`, parameters));
   }
 }
+
+/** For a LIKE pattern with `escape '\\'`: `%`, `_` and the escape character itself match literally. */
+export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);

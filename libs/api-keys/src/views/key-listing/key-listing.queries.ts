@@ -3,7 +3,7 @@ import type { ViewDatabase } from '@keystream/read-model';
 import { fromListingRecord, toListingRecord } from './key-listing.mapper.js';
 import type { KeyListingRow } from './key-listing.row.js';
 import { KEY_LISTING_COLUMNS, KEY_LISTING_TABLE, type KeyListingDatabase } from './key-listing.table.js';
-import { selectByKeys, toFlag, upsertByKey } from '@keystream/read-model';
+import { escapeLike, selectByKeys, toFlag, upsertByKey } from '@keystream/read-model';
 import type { KeyedRows } from '../view.js';
 import { KEY_USAGE_TABLE, type KeyUsageDatabase } from '../key-usage/key-usage.table.js';
 
@@ -44,9 +44,6 @@ export interface KeyListingQueries {
   /** Keys an owner holds now; deleted keys don't count, revoked and expired ones do. */
   countOwnerKeys(tenantId: string, ownerId: string): Promise<number>;
 }
-
-/** `%`, `_` and the escape character itself match literally. */
-export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The listing row and its usage columns (absent when never used) as one listed key. */
 const toListedKey = (record: Parameters<typeof fromListingRecord>[0] & { last_used_at: string | null; last_used_from: string | null }): ListedKey => {

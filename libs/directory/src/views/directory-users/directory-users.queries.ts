@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ViewDatabase } from '@keystream/read-model';
-import { fromFlag, selectByKeys, toFlag, upsertByKey } from '@keystream/read-model';
+import { escapeLike, fromFlag, selectByKeys, toFlag, upsertByKey } from '@keystream/read-model';
 import { type DirectoryUserRow, formerNameKey, isFormerNameKey, userKey } from './directory-user.row.js';
 import { DIRECTORY_USER_COLUMNS, DIRECTORY_USER_TABLE, type DirectoryUserDatabase, type DirectoryUserTable } from './directory-users.table.js';
 
@@ -15,9 +15,6 @@ export interface DirectoryUserFilter {
   operator: 'eq' | 'co' | 'sw';
   value: string;
 }
-
-/** A LIKE pattern matching `text` literally (`\` escapes, as the queries' ESCAPE clause says). */
-const literal = (text: string): string => text.replace(/[\\%_]/g, (character) => `\\${character}`);
 
 export interface DirectoryUserQueries {
   /** A live (not deleted) user by SCIM id. */
@@ -79,7 +76,7 @@ export function directoryUserQueries(views: ViewDatabase<DirectoryUserDatabase>)
         else if (clause.attribute === 'id') select = select.where('user_id', '=', clause.value);
         else if (clause.operator === 'eq') select = select.where('user_name_lower', '=', clause.value.toLowerCase());
         else {
-          const pattern = `${clause.operator === 'co' ? '%' : ''}${literal(clause.value.toLowerCase())}%`;
+          const pattern = `${clause.operator === 'co' ? '%' : ''}${escapeLike(clause.value.toLowerCase())}%`;
           select = select.where(sql<boolean>`user_name_lower like ${pattern} escape '\\'`);
         }
       }

@@ -24,7 +24,7 @@ export class InMemoryEventStore implements EventStore {
   private readonly notifier = new LogNotifier();
 
   async readStream(streamName: string, { fromRevision = 0n }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    return (this.streams.get(streamName) ?? []).slice(Number(fromRevision));
+    return (this.streams.get(streamName) ?? []).slice(fromRevision > 0n ? Number(fromRevision) : 0);
   }
 
   async appendToStream(
