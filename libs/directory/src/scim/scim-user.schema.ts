@@ -1,5 +1,6 @@
 import { isObject } from '@keystream/api-keys';
 import type { UserAttributes, UserProfile } from '../domain/index.js';
+import { CONTROL_CHARACTER } from './scim-id.pipe.js';
 import { ScimError, invalidPath, invalidSyntax, invalidValue } from './scim.errors.js';
 
 /**
@@ -27,7 +28,6 @@ const ENTERPRISE_ATTRIBUTES = new Map(['employeeNumber', 'costCenter', 'organiza
 const IGNORED = new Set(['id', 'meta', 'groups', 'password', 'schemas']);
 
 const MAX_TEXT = 1024;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 
 /** A user resource as Keystream holds it between requests: what PATCH applies to. */
@@ -41,7 +41,7 @@ export const parseActive = (value: unknown): boolean => {
 };
 
 const parseUserName = (value: unknown): string => {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > 256 || CONTROL.test(value)) {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 256 || CONTROL_CHARACTER.test(value)) {
     throw invalidValue('userName is required: 1 to 256 characters without control characters');
   }
   return value.trim();
@@ -49,7 +49,7 @@ const parseUserName = (value: unknown): string => {
 
 const parseExternalId = (value: unknown): string | undefined => {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.length > MAX_TEXT || CONTROL.test(value)) throw invalidValue('externalId must be a string of at most 1024 characters');
+  if (typeof value !== 'string' || value.length > MAX_TEXT || CONTROL_CHARACTER.test(value)) throw invalidValue('externalId must be a string of at most 1024 characters');
   return value;
 };
 
