@@ -24,6 +24,6 @@ export const ApiExtensionsHeader = () =>
   ApiHeader({
     name: 'Keystream-Extensions',
     required: false,
-    description: '`true` adds Keystream\'s members beyond Palette\'s spec (`status.expired`; `listmeta` on lists)',
+    description: '`true` adds Keystream\'s members beyond Palette\'s spec (`status.expired`, `status.lastUsedAt` and `status.lastUsedFrom` on keys; `listmeta` on lists; `role` on users/info)',
     schema: { type: 'string', enum: ['true', 'false'] },
   });
