@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command } from 'commander';
 import { auditCommand } from '@keystream/audit';
 import { relayCommand } from '@keystream/audit-bus';
-import { TenantKeyPolicies, policyCommand } from '@keystream/api-keys';
+import { LeakedKeyReports, TenantKeyPolicies, policyCommand } from '@keystream/api-keys';
 import { ConfigError, loadConfig } from '@keystream/config';
 import { EVENT_STORE } from '@keystream/event-store';
 import { CaughtUpWaiter } from '@keystream/processing';
@@ -35,6 +35,11 @@ const program = new Command('keystream')
         withCliContext(async (context) => {
           await caughtUp(context.get(EVENT_STORE), context.get(CaughtUpWaiter));
           return work({ commandBus: context.get(CommandBus), queryBus: context.get(QueryBus) });
+        }),
+      withLeakReports: (work) =>
+        withCliContext(async (context) => {
+          await caughtUp(context.get(EVENT_STORE), context.get(CaughtUpWaiter));
+          return work(context.get(LeakedKeyReports));
         }),
     }),
   )

@@ -19,5 +19,5 @@ export { policyCommand } from './tenant-policy/cli/policy.command.js';
 export { UserKeysRevoker, type RevokeUserKeysResult } from './commands/revoke-user-keys/user-keys-revoker.js';
 export { ExpiryNoticeProcessor, noticeEventId, type ExpiryNoticeOptions } from './processors/expiry-notices/expiry-notice.processor.js';
 export { LEAK_REPORT_BUDGET, LEAK_REPORT_RATE_BUDGET, leakReportBudgetOptions } from './commands/report-leaked-keys/report-leaked-keys.controller.js';
-export { LEAK_REPORT_BODY_LIMIT_BYTES, MAX_LEAKED_VALUES } from './commands/report-leaked-keys/report-leaked-keys.request.dto.js';
+export { LEAK_REPORT_BODY_LIMIT_BYTES, MAX_LEAKED_VALUES, MAX_LEAKED_VALUE_LENGTH } from './commands/report-leaked-keys/report-leaked-keys.request.dto.js';
 export { LeakedKeyReports } from './commands/report-leaked-keys/leaked-key-reports.js';

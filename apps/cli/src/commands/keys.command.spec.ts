@@ -1,6 +1,7 @@
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { describe, expect, it } from 'vitest';
 import { asKey, createBody, tenantWithUsers, useApp, waitUntil } from '../../../../test/e2e/harness.js';
+import { LeakedKeyReports } from '@keystream/api-keys';
 import { keysCommand, parseDays, parseGrace } from './keys.command.js';
 
 /** `keys rotate|list` through the running service's buses: the same handlers as the HTTP API. */
@@ -9,6 +10,7 @@ describe('cli keys', () => {
   let out: string[] = [];
   let secrets: string[] = [];
   let notes: string[] = [];
+  let stdin = '';
   const run = async (...args: string[]) => {
     out = [];
     secrets = [];
@@ -20,6 +22,8 @@ describe('cli keys', () => {
       print: (line) => out.push(line),
       printSecret: (value) => secrets.push(value),
       note: (line) => notes.push(line),
+      withLeakReports: (work) => work(app.get(LeakedKeyReports)),
+      readValues: async () => stdin,
     }).parseAsync(args, { from: 'user' });
     const exitCode = process.exitCode;
     process.exitCode = undefined;
@@ -84,6 +88,32 @@ describe('cli keys', () => {
     // Both were created just now: neither is unused for a day yet, used or not.
     await run('list', '--tenant', tenant, '--unused-for-days', '1');
     expect(out).toEqual(['0 key(s) unused for 1 day(s)']);
+  });
+
+  it('report-leaked revokes, with reason leaked, the keys whose values it reads from stdin, and prints no value', async () => {
+    const { alice, bob } = await tenantWithUsers();
+    const leaked = await h.current.createKey(alice.headers, createBody('leaked'));
+    const kept = await h.current.createKey(bob.headers, createBody('kept'));
+    const wrongSecret = `${kept.apiKey.slice(0, -8)}AAAAAAAA`;
+    stdin = `${leaked.apiKey}\n\n  not-a-key  \n${wrongSecret}\r\n`;
+    expect(await run('report-leaked')).toBeUndefined();
+    expect(out).toEqual(['3 value(s) read, 3 check(s) made, 1 key(s) revoked as leaked']);
+    expect(JSON.stringify([out, notes, secrets])).not.toContain(leaked.apiKey.slice(-20));
+    const events = await h.current.eventStore().readStream(`apikey-${leaked.uid}`);
+    expect(events.map((event) => event.type)).toEqual(['KeyCreated', 'KeyLeakReported', 'KeyRevoked']);
+    expect(events[2]!.data).toMatchObject({ reason: 'leaked' });
+    expect(await statusWith(leaked.apiKey, leaked.uid)).toBe(401);
+    expect(await statusWith(kept.apiKey, kept.uid)).toBe(200);
+    expect((await h.current.eventStore().readStream(`apikey-${kept.uid}`)).map((event) => event.type)).toEqual(['KeyCreated']);
+  });
+
+  it('report-leaked refuses input with a line too long to be a key value, checking nothing', async () => {
+    const { alice } = await tenantWithUsers();
+    const key = await h.current.createKey(alice.headers, createBody('safe'));
+    stdin = `${key.apiKey}\n${'x'.repeat(257)}\n`;
+    expect(await run('report-leaked')).toBe(1);
+    expect(out).toEqual(['refused: line 2 is longer than 256 characters, so it is no key value; nothing was checked']);
+    expect(await statusWith(key.apiKey, key.uid)).toBe(200);
   });
 
   it('parses --unused-for-days as the API does: 1 to 3650', () => {

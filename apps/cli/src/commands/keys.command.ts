@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, InvalidArgumentError } from 'commander';
-import { ApiKeyError, type ApiKeyList, ListKeysQuery, MAX_ROTATION_GRACE_SECONDS, PreconditionFailedError, RotateKeyCommand } from '@keystream/api-keys';
+import { text } from 'node:stream/consumers';
+import {
+  ApiKeyError,
+  type ApiKeyList,
+  type LeakedKeyReports,
+  ListKeysQuery,
+  MAX_LEAKED_VALUE_LENGTH,
+  MAX_LEAKED_VALUES,
+  MAX_ROTATION_GRACE_SECONDS,
+  PreconditionFailedError,
+  RotateKeyCommand,
+} from '@keystream/api-keys';
 
 export interface KeysCommandDeps {
   /** Runs `work` with the service's command and query buses (the CLI opens its context around it). */
@@ -12,6 +23,10 @@ export interface KeysCommandDeps {
   printSecret?: (value: string) => void;
   /** Notes for the operator (stderr), so stdout holds only the value. */
   note?: (line: string) => void;
+  /** Runs `work` with the service's leaked-key checker (the one POST /v1/apiKeys/leaked feeds). */
+  withLeakReports?: <T>(work: (reports: Pick<LeakedKeyReports, 'accept' | 'idle' | 'counts'>) => Promise<T>) => Promise<T>;
+  /** The reported values: standard input by default, never arguments (they would stay in shell history). */
+  readValues?: () => Promise<string>;
 }
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
@@ -43,6 +58,8 @@ export const keysCommand = ({
   print = (line) => process.stdout.write(`${line}\n`),
   printSecret = (value) => process.stdout.write(`${value}\n`),
   note = (line) => process.stderr.write(`${line}\n`),
+  withLeakReports,
+  readValues = () => text(process.stdin),
 }: KeysCommandDeps) => {
   const keys = new Command('keys').description("A tenant's API keys, as its admin: rotate one, list them with when each was last used");
 
@@ -104,6 +121,35 @@ export const keysCommand = ({
         print(`${key.metadata.uid}\t${key.spec.user.uid}\t${state}\texpires ${key.spec.expiry}\t${lastUsed}\t${key.metadata.name}`);
       }
       if (!options.json) print(`${items.length} key(s)${options.unusedForDays === undefined ? '' : ` unused for ${options.unusedForDays} day(s)`}`);
+    });
+  keys
+    .command('report-leaked')
+    .description(
+      'Revoke the keys whose values are read from standard input, one per line, with reason leaked (as POST /v1/apiKeys/leaked does): ' +
+        'each value is checked by the verifier; values are never stored, logged or printed',
+    )
+    .action(async () => {
+      if (!withLeakReports) throw new Error('report-leaked needs the service');
+      const values = (await readValues())
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
+      const tooLong = values.findIndex((value) => value.length > MAX_LEAKED_VALUE_LENGTH);
+      if (tooLong >= 0) {
+        print(`refused: line ${tooLong + 1} is longer than ${MAX_LEAKED_VALUE_LENGTH} characters, so it is no key value; nothing was checked`);
+        process.exitCode = 1;
+        return;
+      }
+      const { checked, revoked } = await withLeakReports(async (reports) => {
+        const before = { ...reports.counts };
+        for (let at = 0; at < values.length; at += MAX_LEAKED_VALUES) {
+          reports.accept(values.slice(at, at + MAX_LEAKED_VALUES), `cli-${randomUUID()}`);
+          await reports.idle();
+        }
+        return { checked: reports.counts.checked - before.checked, revoked: reports.counts.revoked - before.revoked };
+      });
+      // The operator runs the service: unlike the public endpoint, the CLI may say how many keys a report revoked.
+      print(`${values.length} value(s) read, ${checked} check(s) made, ${revoked} key(s) revoked as leaked`);
     });
   return keys;
 };
