@@ -68,4 +68,15 @@ describe('KeyUsageRecorder', () => {
     expect(store.batches).toEqual([[{ keyId: 'k1', tenantId: 't1', lastUsedAt: at(500).toISOString(), lastUsedFrom: ['10.0.0.2', '10.0.0.1'] }]]);
     await recorder.onModuleDestroy();
   });
+
+  it('keeps each address once, newest first: an address used again moves to the front, the oldest past three is dropped', async () => {
+    const store = new RecordingStore();
+    const recorder = new KeyUsageRecorder(store);
+    const sources = ['a', 'b', 'a', 'c', 'b', 'd', 'd', 'c'];
+    sources.forEach((source, i) => recorder.record('k1', 't1', source, at(i)));
+    recorder.record('k1', 't1', undefined, at(sources.length));
+    await recorder.flush({ all: true, now: t0 + 10_000 });
+    expect(store.batches[0]![0]!.lastUsedFrom).toEqual(['c', 'd', 'b']);
+    await recorder.onModuleDestroy();
+  });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { LRUCache } from 'lru-cache';
 import { describeError } from '@keystream/store-errors';
 import { KEY_USAGE_STORE, type KeyUsage, type KeyUsageStore, mergeAddresses } from '../views/key-usage/key-usage.store.js';
+import { KEY_USAGE_ADDRESSES } from '../views/key-usage/key-usage.table.js';
 
 /** A key is written at most once per this long by one instance (issue 13: one write per key per minute). */
 export const KEY_USAGE_WRITE_INTERVAL_MS = 60_000;
@@ -40,7 +41,7 @@ export class KeyUsageRecorder implements OnModuleDestroy {
     const seen = this.pending.get(keyId);
     if (seen) {
       seen.at = now;
-      if (source && seen.lastUsedFrom[0] !== source) seen.lastUsedFrom = mergeAddresses([source], seen.lastUsedFrom);
+      if (source && seen.lastUsedFrom[0] !== source) moveToFront(seen.lastUsedFrom, source);
     } else {
       this.pending.set(keyId, { keyId, tenantId, at: now, lastUsedFrom: source ? [source] : [] });
     }
@@ -82,4 +83,16 @@ export class KeyUsageRecorder implements OnModuleDestroy {
       }
     }
   }
+}
+
+/**
+ * `source` first in a pending use's addresses (newest first, at most KEY_USAGE_ADDRESSES, no
+ * repeats), in place: a key used from changing addresses costs no allocation per request. The array
+ * is the pending entry's own (a new entry gets a new one; a flushed entry is no longer touched).
+ */
+function moveToFront(addresses: string[], source: string): void {
+  let at = addresses.indexOf(source);
+  if (at < 0) at = addresses.length < KEY_USAGE_ADDRESSES ? addresses.push(source) - 1 : KEY_USAGE_ADDRESSES - 1;
+  for (; at > 0; at--) addresses[at] = addresses[at - 1]!;
+  addresses[0] = source;
 }
