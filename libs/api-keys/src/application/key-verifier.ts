@@ -5,9 +5,6 @@ import { CLOCK, type Clock } from '@keystream/clock';
 import { KEY_CACHE_TTL_SECONDS } from '@keystream/config';
 import type { ExpectedProblem } from '@keystream/problem-details';
 import { type RateBudget, retryAfterSeconds } from '@keystream/rate-limits';
-
-/** A spent budget, as verifyOnce reports it. */
-type Spent = RateLimited & { retryAfterMs: number };
 import { SECRET_HASHER, type SecretHasher, parseApiKeyValue } from '@keystream/secrets';
 import type { ApiKeyAuthenticator } from '@keystream/tenancy';
 import type { UserCaller } from '../domain/index.js';
@@ -15,6 +12,9 @@ import type { KeyVerificationRow } from '../views/key-verification/key-verificat
 import { KeyUsageRecorder } from './key-usage.recorder.js';
 import { KeyVerificationCache } from './key-verification.cache.js';
 import { MALFORMED, NOT_FOUND, type RateLimited, VERIFICATION_CODES, type Verification, type VerificationCode, callerOf, inRotationGrace, refusal } from './verification.js';
+
+/** A spent budget, as verifyOnce reports it. */
+type Spent = RateLimited & { retryAfterMs: number };
 
 /** Where a success with the value before a rotation is remembered, beside the current value's. */
 const previousSlot = (keyId: string): string => `${keyId}/previous`;
